@@ -1,0 +1,6 @@
+export {
+  TwilioHttpClient,
+  type TwilioHttpClientOptions,
+  type TwilioRequest,
+  type TwilioResponse,
+} from './twilio-http.ts';

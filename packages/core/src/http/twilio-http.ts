@@ -1,0 +1,202 @@
+import type { TACConfig, TwilioProduct } from '../config/index.ts';
+import { TACError, TACErrorCode, TwilioApiError } from '../errors/index.ts';
+import type { TACLogger } from '../logging/index.ts';
+
+/** One REST request to a Twilio product. */
+export interface TwilioRequest {
+  product: TwilioProduct;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path on the product's host, e.g. `/v2/Conversations`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** JSON body (sent as `application/json`). */
+  json?: unknown;
+  /** Form body (sent as `application/x-www-form-urlencoded`). */
+  form?: Record<string, string>;
+  /** Per-request timeout. @defaultValue the client's `timeoutMs` (30 s) */
+  timeoutMs?: number;
+  /**
+   * Retry policy. `'idempotent'` (default) retries GET/PUT/DELETE on 5xx/429 and
+   * network errors, and other methods only on connection failures; `'always'`
+   * also retries POST/PATCH on 5xx (for calls the caller knows are safe);
+   * `'never'` disables retries.
+   */
+  retry?: 'idempotent' | 'always' | 'never';
+  signal?: AbortSignal;
+}
+
+/** A parsed response. */
+export interface TwilioResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+/** Options for {@link TwilioHttpClient}. */
+export interface TwilioHttpClientOptions {
+  /** @defaultValue 30_000 */
+  timeoutMs?: number;
+  /** Attempts after the first. @defaultValue 2 */
+  retries?: number;
+  /** First backoff delay; doubles each attempt. @defaultValue 200 */
+  backoffMs?: number;
+  userAgent?: string;
+  logger?: TACLogger;
+  /** Replaceable for tests. @defaultValue globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+function connectionFailed(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  return typeof cause?.code === 'string' && CONNECTION_ERRORS.has(cause.code);
+}
+
+function isApiError(error: unknown): error is TwilioApiError {
+  return TACError.isInstance(error) && error.code === TACErrorCode.TWILIO_API;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * Minimal JSON/form client for Twilio's REST products, built on Node's fetch.
+ * Every call uses Basic auth with the API key, honours `TWILIO_API_BASE_URL` and
+ * `TWILIO_REGION`, times out, and retries transient failures with backoff.
+ */
+export class TwilioHttpClient {
+  private readonly config: TACConfig;
+  private readonly options: Required<Omit<TwilioHttpClientOptions, 'logger' | 'fetch'>> & {
+    logger: TACLogger | undefined;
+    fetch: typeof fetch;
+  };
+
+  constructor(config: TACConfig, options: TwilioHttpClientOptions = {}) {
+    this.config = config;
+    this.options = {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retries: options.retries ?? 2,
+      backoffMs: options.backoffMs ?? 200,
+      userAgent:
+        options.userAgent ??
+        `tac-typescript/0.1.0 (${process.platform} ${process.arch}) node/${process.version}`,
+      logger: options.logger,
+      fetch: options.fetch ?? globalThis.fetch,
+    };
+  }
+
+  /** Build the absolute URL of a request (exposed for logging and tests). */
+  url(product: TwilioProduct, path: string, query?: TwilioRequest['query']): string {
+    const url = new URL(path, this.config.baseUrl(product));
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url.toString();
+  }
+
+  /** Send a request; resolves for 2xx, throws {@link TwilioApiError} otherwise or {@link TACError} `TAC_ERR_NETWORK`. */
+  async request<T = unknown>(req: TwilioRequest): Promise<TwilioResponse<T>> {
+    const url = this.url(req.product, req.path, req.query);
+    const policy = req.retry ?? 'idempotent';
+    const idempotent = req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE';
+    const maxAttempts = policy === 'never' ? 1 : this.options.retries + 1;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        return await this.once<T>(req, url);
+      } catch (error) {
+        lastError = error;
+        if (req.signal?.aborted) throw error;
+        const retriable = isApiError(error)
+          ? error.isTransient && (idempotent || policy === 'always')
+          : idempotent || policy === 'always' || connectionFailed((error as TACError).cause);
+        if (!retriable || attempt === maxAttempts) throw error;
+        const delay = this.options.backoffMs * 2 ** (attempt - 1);
+        this.options.logger?.debug({ url, attempt, delay }, 'retrying Twilio request');
+        await sleep(delay, req.signal);
+      }
+    }
+    throw lastError;
+  }
+
+  private async once<T>(req: TwilioRequest, url: string): Promise<TwilioResponse<T>> {
+    const headers: Record<string, string> = {
+      authorization: this.config.basicAuthHeader(),
+      accept: 'application/json',
+      'user-agent': this.options.userAgent,
+    };
+    let body: string | undefined;
+    if (req.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.json);
+    } else if (req.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(req.form).toString();
+    }
+    const timeout = AbortSignal.timeout(req.timeoutMs ?? this.options.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    let res: Response;
+    try {
+      res = await this.options.fetch(url, { method: req.method, headers, body, signal, redirect: 'follow' });
+    } catch (error) {
+      if (req.signal?.aborted) throw error;
+      const timedOut = timeout.aborted;
+      throw new TACError(
+        TACErrorCode.NETWORK,
+        timedOut
+          ? `${req.method} ${url} timed out`
+          : `${req.method} ${url} failed: ${(error as Error).message}`,
+        { cause: error, context: { url, method: req.method, timedOut } },
+      );
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    if (text && (res.headers.get('content-type') ?? '').includes('json')) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    const responseHeaders: Record<string, string> = {};
+    res.headers.forEach((v, k) => {
+      responseHeaders[k] = v;
+    });
+    if (!res.ok) {
+      const err = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+        code?: number;
+        message?: string;
+        more_info?: string;
+      };
+      throw new TwilioApiError(
+        `${req.method} ${new URL(url).pathname} answered ${res.status}${err.message ? `: ${err.message}` : ''}`,
+        {
+          status: res.status,
+          twilioCode: err.code,
+          moreInfo: err.more_info,
+          method: req.method,
+          url,
+          body: parsed,
+          headers: responseHeaders,
+        },
+      );
+    }
+    return { status: res.status, headers: responseHeaders, body: parsed as T };
+  }
+}

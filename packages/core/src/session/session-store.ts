@@ -1,0 +1,20 @@
+import type { HistoryItem } from '../turn/history.ts';
+import type { ConversationSession } from './conversation-session.ts';
+
+/**
+ * Where sessions and per-conversation history live. Async throughout so a
+ * shared store (Redis) can back several TAC instances.
+ */
+export interface SessionStore {
+  get(conversationId: string): Promise<ConversationSession | undefined>;
+  set(session: ConversationSession): Promise<void>;
+  /** Remove the session and its history. */
+  delete(conversationId: string): Promise<void>;
+  /** Number of sessions held (for cleanup checks and metrics). */
+  size(): Promise<number>;
+  getHistory(conversationId: string): Promise<HistoryItem[]>;
+  /** Append items; keeps at most `maxItems` of the newest (whole turns are the caller's concern). */
+  appendHistory(conversationId: string, items: readonly HistoryItem[], maxItems?: number): Promise<void>;
+  /** Release resources (connections). */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,50 @@
+import type { ChannelType } from '../channels/channel-type.ts';
+import type { ConversationSession } from '../session/index.ts';
+import type { TAC } from '../tac.ts';
+
+/** A JSON Schema object (as sent to models). */
+export type JSONSchema = Record<string, unknown>;
+
+/** What a tool's `execute` receives besides its arguments: bound per call, never captured at definition. */
+export interface ToolContext {
+  tac: TAC;
+  session: ConversationSession;
+  channel: ChannelType;
+  /** Fires on barge-in, a newer message, turn timeout or shutdown. */
+  signal: AbortSignal;
+  /** The model's id for this call, when the framework provides one. */
+  toolCallId?: string;
+}
+
+/** Result of validating tool arguments. */
+export type ToolValidation<I> = { success: true; data: I } | { success: false; error: string };
+
+/**
+ * The neutral tool spec every adapter consumes: defined once, executed with a
+ * per-conversation {@link ToolContext}.
+ */
+export interface TACTool<I = any, O = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the arguments (type `object`). */
+  readonly parameters: JSONSchema;
+  /** Validate raw arguments from a model. */
+  validate(input: unknown): ToolValidation<I>;
+  execute(input: I, context: ToolContext): Promise<O> | O;
+  /**
+   * Called by `tac.useAgent` at registration so misconfiguration fails at
+   * start-up (e.g. the handoff tool without a Studio flow SID).
+   */
+  assertUsable?(tac: TAC): void;
+  /** `{type:'function', function:{name, description, parameters}}`. */
+  toOpenAIFormat(): {
+    type: 'function';
+    function: { name: string; description: string; parameters: JSONSchema };
+  };
+  /** `{name, description, input_schema}`. */
+  toAnthropicFormat(): { name: string; description: string; input_schema: JSONSchema };
+  toJSON(): { name: string; description: string; parameters: JSONSchema };
+}
+
+/** Outcome of one tool execution as given back to the model. A failure is a result, not a crash. */
+export type ToolResult = { ok: true; output: unknown } | { ok: false; error: string };
