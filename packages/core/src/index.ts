@@ -71,6 +71,7 @@ export type {
 } from './turn/handlers.ts';
 export type { AssistantHistoryItem, HistoryItem, ToolHistoryItem, UserHistoryItem } from './turn/history.ts';
 export { type TACEventMap, TACEvents, type TurnEndReason } from './turn/events.ts';
+export { TurnAbortReason, turnAbortReasonOf } from './turn/turn-abort.ts';
 export { runTurn, type TurnOutput, type TurnRequest } from './turn/run-turn.ts';
 // Agents
 export type { AgentTurnInput, BoundTool, TACAgent } from './agent/types.ts';

@@ -6,6 +6,7 @@ import { TACConfig, type TACConfigData } from './config/index.ts';
 import { TACError, TACErrorCode } from './errors/index.ts';
 import { TwilioHttpClient, type TwilioHttpClientOptions } from './http/index.ts';
 import { createLogger, type TACLogger } from './logging/index.ts';
+import { type OperatorProcessingResult, processCintelEvent } from './intelligence/process-cintel-event.ts';
 import { retrieveMemory } from './memory/retrieve-memory.ts';
 import type { TACMemoryResponse } from './memory/tac-memory-response.ts';
 import { dispatchOrchestratorEvent } from './orchestrator/dispatch-event.ts';
@@ -248,6 +249,14 @@ export class TAC {
   /** Route a Conversation Orchestrator webhook event (what `POST /webhook` does). */
   handleOrchestratorEvent(event: OrchestratorEvent, meta: { idempotencyToken?: string } = {}): Promise<void> {
     return dispatchOrchestratorEvent(this, event, meta);
+  }
+
+  /**
+   * Turn a Conversation Intelligence webhook into Memory summaries (what
+   * `POST /ci-webhook` does). Requires `TWILIO_TAC_CI_CONFIGURATION_ID`.
+   */
+  processCintelEvent(payload: unknown): Promise<OperatorProcessingResult> {
+    return processCintelEvent(this, payload);
   }
 
   /** @internal Fire interrupt hooks (voice channel). */

@@ -23,7 +23,12 @@ describe('TACConfig.fromEnv', () => {
   it('names every missing or bad variable in one error', () => {
     let error: unknown;
     try {
-      TACConfig.fromEnv({ ...env, TWILIO_ACCOUNT_SID: 'nope', TWILIO_API_SECRET: '', TWILIO_MEMORY_OBSERVATIONS_LIMIT: 'x' });
+      TACConfig.fromEnv({
+        ...env,
+        TWILIO_ACCOUNT_SID: 'nope',
+        TWILIO_API_SECRET: '',
+        TWILIO_MEMORY_OBSERVATIONS_LIMIT: 'x',
+      });
     } catch (e) {
       error = e;
     }
@@ -36,8 +41,14 @@ describe('TACConfig.fromEnv', () => {
   });
 
   it('uses regional hosts and lets TWILIO_API_BASE_URL replace every origin', () => {
-    expect(TACConfig.fromEnv({ ...env, TWILIO_REGION: 'ie1' }).baseUrl('memory')).toBe('https://memory.ie1.twilio.com');
-    const local = TACConfig.fromEnv({ ...env, TWILIO_REGION: 'ie1', TWILIO_API_BASE_URL: 'http://127.0.0.1:4010/' });
+    expect(TACConfig.fromEnv({ ...env, TWILIO_REGION: 'ie1' }).baseUrl('memory')).toBe(
+      'https://memory.ie1.twilio.com',
+    );
+    const local = TACConfig.fromEnv({
+      ...env,
+      TWILIO_REGION: 'ie1',
+      TWILIO_API_BASE_URL: 'http://127.0.0.1:4010/',
+    });
     expect(local.baseUrl('studio')).toBe('http://127.0.0.1:4010');
     expect(local.baseUrl('api')).toBe('http://127.0.0.1:4010');
   });
