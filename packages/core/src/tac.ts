@@ -1,16 +1,16 @@
-import { useAgent as installAgent, type UseAgentOptions } from './agent/use-agent.ts';
 import type { TACAgent } from './agent/types.ts';
+import { useAgent as installAgent, type UseAgentOptions } from './agent/use-agent.ts';
 import type { Channel, OrchestratorEvent } from './channels/channel.ts';
 import type { ChannelType } from './channels/channel-type.ts';
 import { TACConfig, type TACConfigData } from './config/index.ts';
 import { TACError, TACErrorCode } from './errors/index.ts';
 import { TwilioHttpClient, type TwilioHttpClientOptions } from './http/index.ts';
-import { createLogger, type TACLogger } from './logging/index.ts';
 import { type OperatorProcessingResult, processCintelEvent } from './intelligence/process-cintel-event.ts';
+import { createLogger, type TACLogger } from './logging/index.ts';
 import { retrieveMemory } from './memory/retrieve-memory.ts';
 import type { TACMemoryResponse } from './memory/tac-memory-response.ts';
 import { dispatchOrchestratorEvent } from './orchestrator/dispatch-event.ts';
-import { InMemorySessionStore, type ConversationSession, type SessionStore } from './session/index.ts';
+import { type ConversationSession, InMemorySessionStore, type SessionStore } from './session/index.ts';
 import { TACEvents } from './turn/events.ts';
 import type {
   ConversationEndedHandler,

@@ -71,7 +71,8 @@ export interface TACErrorOptions {
 export class TACError extends Error {
   readonly code: TACErrorCode;
   readonly context: TACErrorContext;
-  private readonly [marker] = true;
+  /** Identity marker read by {@link TACError.isInstance}. */
+  readonly [marker]: true = true;
 
   constructor(code: TACErrorCode, message: string, options: TACErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

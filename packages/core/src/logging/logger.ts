@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
 import { scrubObject, scrubPii } from './redact.ts';
 
 /** The logger type used across TAC (pino's, so fastify can share it). */

@@ -28,6 +28,10 @@ export class InMemorySessionStore implements SessionStore {
     return [...(this.history.get(conversationId) ?? [])];
   }
 
+  async setHistory(conversationId: string, items: readonly HistoryItem[]): Promise<void> {
+    this.history.set(conversationId, [...items]);
+  }
+
   async appendHistory(conversationId: string, items: readonly HistoryItem[], maxItems = 200): Promise<void> {
     const list = this.history.get(conversationId) ?? [];
     list.push(...items);

@@ -15,6 +15,12 @@ export interface SessionStore {
   getHistory(conversationId: string): Promise<HistoryItem[]>;
   /** Append items; keeps at most `maxItems` of the newest (whole turns are the caller's concern). */
   appendHistory(conversationId: string, items: readonly HistoryItem[], maxItems?: number): Promise<void>;
+  /**
+   * Replace the whole history (e.g. to trim the last reply to what the caller
+   * heard when they barged in after it was sent). Optional: without it, that
+   * trimming is skipped.
+   */
+  setHistory?(conversationId: string, items: readonly HistoryItem[]): Promise<void>;
   /** Release resources (connections). */
   close?(): Promise<void>;
 }

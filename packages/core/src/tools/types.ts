@@ -1,4 +1,5 @@
 import type { ChannelType } from '../channels/channel-type.ts';
+import type { TACErrorCode } from '../errors/index.ts';
 import type { ConversationSession } from '../session/index.ts';
 import type { TAC } from '../tac.ts';
 
@@ -23,6 +24,7 @@ export type ToolValidation<I> = { success: true; data: I } | { success: false; e
  * The neutral tool spec every adapter consumes: defined once, executed with a
  * per-conversation {@link ToolContext}.
  */
+// biome-ignore lint/suspicious/noExplicitAny: tool lists mix input types; `unknown` would reject every typed tool.
 export interface TACTool<I = any, O = unknown> {
   readonly name: string;
   readonly description: string;
@@ -36,6 +38,12 @@ export interface TACTool<I = any, O = unknown> {
    * start-up (e.g. the handoff tool without a Studio flow SID).
    */
   assertUsable?(tac: TAC): void;
+  /**
+   * Optional async warm-up after registration (e.g. the knowledge tool reads
+   * its knowledge base's description). Best effort: never throws, and the tool
+   * works without it.
+   */
+  prepare?(tac: TAC): Promise<void>;
   /** `{type:'function', function:{name, description, parameters}}`. */
   toOpenAIFormat(): {
     type: 'function';
@@ -46,5 +54,9 @@ export interface TACTool<I = any, O = unknown> {
   toJSON(): { name: string; description: string; parameters: JSONSchema };
 }
 
-/** Outcome of one tool execution as given back to the model. A failure is a result, not a crash. */
-export type ToolResult = { ok: true; output: unknown } | { ok: false; error: string };
+/**
+ * Outcome of one tool execution as given back to the model. A failure is a
+ * result, not a crash; `code` says which kind (`TAC_ERR_TOOL_INVALID_ARGS`,
+ * `TAC_ERR_TOOL_FAILED`, or `TAC_ERR_ABORTED` when the turn was aborted).
+ */
+export type ToolResult = { ok: true; output: unknown } | { ok: false; error: string; code?: TACErrorCode };

@@ -20,6 +20,8 @@ export interface MessageReadyContext {
   /** Fires on barge-in, a newer message, the turn timeout or shutdown. */
   signal: AbortSignal;
   tac: TAC;
+  /** Id of this turn, as in `tac.events` (`turn-start`, `tool-call-*`, `turn-end`). */
+  turnId?: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export interface MessageReadyContext {
  * (streamed token by token on voice, collected and sent on messaging), or
  * nothing (the handler sent the reply itself).
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers written as `async () => {}` return Promise<void>.
 export type MessageHandlerResult = string | AsyncIterable<string> | null | undefined | void;
 
 /** Handles one customer turn. */

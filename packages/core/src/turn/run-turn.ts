@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '../channels/channel.ts';
 import { isAbortError, TACError, TACErrorCode } from '../errors/index.ts';
-import { TACMemoryResponse, type TACMemoryData } from '../memory/tac-memory-response.ts';
+import { type TACMemoryData, TACMemoryResponse } from '../memory/tac-memory-response.ts';
 import type { ConversationSession } from '../session/index.ts';
 import type { TAC } from '../tac.ts';
 import type { TurnEndReason } from './events.ts';
@@ -158,7 +158,9 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
 
   let result: MessageHandlerResult;
   try {
-    const memory = await memoryForTurn(tac, req, turnId);
+    const memory = await raceSignal(memoryForTurn(tac, req, turnId), signal);
+    // A newer prompt or a barge-in may have arrived while memory was loading: don't start the handler.
+    if (signal.aborted) throw signal.reason;
     const handler = tac.messageHandler;
     if (!handler) {
       throw new TACError(
@@ -178,6 +180,7 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
         channel: channel.type,
         signal,
         tac,
+        turnId,
       }),
       signal,
     );

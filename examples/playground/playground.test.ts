@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { type Playground, startPlayground } from './playground.ts';
+import type { ServerMessage } from './server/live-protocol.ts';
+
+/** A page's side of `/api/live`: every message received, and a way to wait for one. */
+class PageClient {
+  readonly messages: ServerMessage[] = [];
+  readonly socket: WebSocket;
+  private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+
+  private constructor(socket: WebSocket) {
+    this.socket = socket;
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as ServerMessage;
+      this.messages.push(message);
+      for (const w of [...this.waiters]) {
+        if (w.test(message)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(message);
+        }
+      }
+    });
+  }
+
+  static async connect(url: string, headers: Record<string, string> = {}): Promise<PageClient> {
+    const socket = new WebSocket(`${url.replace('http', 'ws')}/api/live`, { headers });
+    const client = new PageClient(socket);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    return client;
+  }
+
+  send(message: unknown): void {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  next<T extends ServerMessage>(test: (m: ServerMessage) => boolean): Promise<T> {
+    const seen = this.messages.find(test);
+    if (seen) return Promise.resolve(seen as T);
+    return new Promise((resolve) =>
+      this.waiters.push({ test, resolve: resolve as (m: ServerMessage) => void }),
+    );
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+describe('startPlayground', () => {
+  let playground: Playground | undefined;
+  let page: PageClient | undefined;
+
+  afterEach(async () => {
+    page?.close();
+    await playground?.stop();
+    playground = undefined;
+    page = undefined;
+  });
+
+  it('serves the agent of a module (tac dev) and drives it over SMS', async () => {
+    playground = await startPlayground({
+      port: 0,
+      agent: 'examples/playground/my-agent.example.ts',
+      env: {},
+      tokenDelayMs: 0,
+      logLevel: 'silent',
+    });
+    expect(playground.mode.kind).toBe('custom');
+    expect(playground.agent.tools.map((t) => t.name)).toEqual([
+      'lookup_order',
+      'search_knowledge',
+      'handoff',
+    ]);
+
+    page = await PageClient.connect(playground.url);
+    const hello = await page.next((m) => m.type === 'hello');
+    expect(hello).toMatchObject({ type: 'hello', mode: { kind: 'custom', label: 'Your agent · my-agent' } });
+
+    page.send({ type: 'message.send', channel: 'sms', text: 'Where is my order 1234?' });
+    const tool = await page.next((m) => m.type === 'tac' && m.event === 'tool-call-end');
+    expect(tool).toMatchObject({
+      data: { toolName: 'lookup_order', input: { orderNumber: '1234' }, status: 'completed' },
+    });
+    const reply = await page.next((m) => m.type === 'message.reply');
+    expect(reply).toMatchObject({ channel: 'sms', text: expect.stringContaining('status shipped') });
+  });
+
+  it('reports bad page messages and call commands without a call', async () => {
+    playground = await startPlayground({ port: 0, env: {}, tokenDelayMs: 0, logLevel: 'silent' });
+    expect(playground.mode.kind).toBe('offline');
+    page = await PageClient.connect(playground.url);
+
+    page.send({ type: 'call.dtmf', digit: 'x' });
+    const bad = await page.next((m) => m.type === 'error' && m.scope === 'protocol');
+    expect(bad).toMatchObject({ message: expect.stringContaining('digit must be 0-9, * or #') });
+
+    page.send({ type: 'call.say', text: 'hello?' });
+    const noCall = await page.next((m) => m.type === 'error' && m.scope === 'call');
+    expect(noCall).toMatchObject({ message: expect.stringContaining('No call in progress') });
+  });
+
+  it('refuses WebSocket connections from other sites', async () => {
+    playground = await startPlayground({ port: 0, env: {}, logLevel: 'silent' });
+    const socket = new WebSocket(`${playground.url.replace('http', 'ws')}/api/live`, {
+      headers: { origin: 'https://evil.example' },
+    });
+    const closed = await new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    expect(closed).toBe(1008);
+  });
+
+  it('fails at start with an actionable message for bad options', async () => {
+    await expect(startPlayground({ port: -1 })).rejects.toThrow(/port must be 0 \(any free port\) or more/);
+    await expect(startPlayground({ env: { PORT: 'abc' } })).rejects.toThrow(/PORT must be a port number/);
+  });
+});

@@ -1,0 +1,270 @@
+import type { AddressInfo } from 'node:net';
+import {
+  createLogger,
+  isTACAgent,
+  SMSChannel,
+  TAC,
+  type TACAgent,
+  TACConfig,
+  TACError,
+  TACErrorCode,
+  type TACLogger,
+  TACServer,
+  VoiceChannel,
+  WhatsAppChannel,
+} from '@tac/core';
+import { TwilioEmulator } from '@tac/testing';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  chooseDemoModel,
+  DEMO_CUSTOMER_PHONE,
+  DEMO_KNOWLEDGE_BASE,
+  DEMO_SUGGESTIONS,
+  type PlaygroundMode,
+  seedDemo,
+} from './demo/index.ts';
+import { loadAgentModule } from './load-agent-module.ts';
+import { type CustomerCard, createPlaygroundApp, LiveHub, type ServerMessage } from './server/index.ts';
+
+/** The port used when neither `port` nor `PORT` is given. */
+export const DEFAULT_PLAYGROUND_PORT = 3000;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const PlaygroundOptionsSchema = z.object({
+  /** Port of the page. `0` picks a free one. @defaultValue `PORT`, else 3000 (a free port if that is taken) */
+  port: z.number().int().min(0, 'port must be 0 (any free port) or more').max(65_535).optional(),
+  /** Interface of the page and the TAC server. Loopback by default: the playground has no authentication. @defaultValue '127.0.0.1' */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Your agent, or the path of a module exporting one (what `tac dev ./my-agent.ts` passes). @defaultValue the demo agent */
+  agent: z
+    .union([
+      z.string().min(1, 'agent path must not be empty'),
+      z.custom<TACAgent>(
+        isTACAgent,
+        'agent must be a TACAgent (from createAiSdkAgent, wrapOpenAIAgent or createRunnableAgent) or a module path',
+      ),
+    ])
+    .optional(),
+  /** Where `PORT`, `OPENAI_API_KEY`, `OPENAI_MODEL` and `TWILIO_LOG_LEVEL` are read. @defaultValue process.env */
+  env: z
+    .custom<Record<string, string | undefined>>(
+      (v) => typeof v === 'object' && v !== null,
+      'env must be an object of strings, like process.env',
+    )
+    .optional(),
+  /** Pause between the offline demo model's words. @defaultValue 35 */
+  tokenDelayMs: z.number().int().min(0).optional(),
+  /** Log level of TAC, the emulator and the page server. @defaultValue `TWILIO_LOG_LEVEL`, else 'warn' */
+  logLevel: z.enum(LOG_LEVELS).optional(),
+});
+
+/** Options of {@link startPlayground}; all optional. */
+export type PlaygroundOptions = z.input<typeof PlaygroundOptionsSchema>;
+
+/** A running playground: the page, the TAC server with its agent, and the emulator behind both. */
+export interface Playground {
+  /** The page, e.g. `http://127.0.0.1:3000`. */
+  readonly url: string;
+  /** The TAC server Twilio (here: the emulator) calls. */
+  readonly tacUrl: string;
+  /** The emulator (every Twilio API on one origin). */
+  readonly emulatorUrl: string;
+  readonly mode: PlaygroundMode;
+  readonly agent: TACAgent;
+  /** The seeded customer the page calls and texts as. */
+  readonly customer: CustomerCard;
+  readonly emulator: TwilioEmulator;
+  readonly tac: TAC;
+  readonly server: TACServer;
+  /** The page's fastify app. */
+  readonly app: FastifyInstance;
+  /** Hang up calls, close the page server, drain and stop TAC, stop the emulator. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function parseOptions(options: PlaygroundOptions): z.output<typeof PlaygroundOptionsSchema> {
+  const result = PlaygroundOptionsSchema.safeParse(options);
+  if (result.success) return result.data;
+  throw new TACError(
+    TACErrorCode.INVALID_ARGUMENT,
+    `Invalid playground options:\n${z.prettifyError(result.error)}`,
+  );
+}
+
+function portFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new TACError(TACErrorCode.INVALID_ARGUMENT, `PORT must be a port number (0-65535); got "${value}"`);
+  }
+  return port;
+}
+
+async function listen(
+  app: FastifyInstance,
+  host: string,
+  port: number,
+  fallback: boolean,
+  logger: TACLogger,
+) {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    if (!fallback || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    logger.warn(`Port ${port} is in use; the playground takes a free port instead`);
+    await app.listen({ host, port: 0 });
+  }
+  const address = app.server.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+async function resolveAgent(
+  agentOption: string | TACAgent | undefined,
+  env: Record<string, string | undefined>,
+  tokenDelayMs: number | undefined,
+): Promise<{ agent: TACAgent; mode: PlaygroundMode; demo: boolean }> {
+  if (agentOption === undefined) {
+    const { model, mode } = await chooseDemoModel(env, tokenDelayMs === undefined ? {} : { tokenDelayMs });
+    // Loaded only for the demo: `tac dev` with your agent needs no agent framework of ours.
+    const { createDemoAgent } = await import('./demo/demo-agent.ts');
+    return { agent: createDemoAgent(model), mode, demo: true };
+  }
+  const agent = typeof agentOption === 'string' ? await loadAgentModule(agentOption) : agentOption;
+  return {
+    agent,
+    demo: false,
+    mode: {
+      kind: 'custom',
+      label: `Your agent · ${agent.name}`,
+      description:
+        typeof agentOption === 'string'
+          ? `Serving the agent exported by ${agentOption}. Restart to pick up changes.`
+          : 'Serving the agent passed to startPlayground().',
+    },
+  };
+}
+
+/**
+ * Start the local playground in this process: the Twilio emulator (seeded
+ * with a demo customer and knowledge base), a TAC runtime with voice, SMS and
+ * WhatsApp behind a {@link TACServer}, and the web page that plays the
+ * customer. Nothing in `@tac/core` knows about the playground: calls and texts
+ * go through the emulator and TAC's real routes.
+ *
+ * @example
+ * ```ts
+ * const playground = await startPlayground({ port: 0 });
+ * console.log(playground.url);
+ * await playground.stop();
+ * ```
+ */
+export async function startPlayground(options: PlaygroundOptions = {}): Promise<Playground> {
+  const opts = parseOptions(options);
+  const env = opts.env ?? process.env;
+  const level =
+    opts.logLevel ?? (env.TWILIO_LOG_LEVEL?.toLowerCase() as (typeof LOG_LEVELS)[number]) ?? 'warn';
+  const logger = createLogger({ level });
+  const envPort = portFromEnv(env.PORT);
+  const port = opts.port ?? envPort ?? DEFAULT_PLAYGROUND_PORT;
+  // An explicit `port` option must be honored; PORT and the default may move to a free port.
+  const fallback = opts.port === undefined;
+
+  // Load the agent first: a broken agent module should fail before anything listens.
+  const { agent, mode, demo } = await resolveAgent(opts.agent, env, opts.tokenDelayMs);
+
+  const cleanup: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const step of cleanup.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        logger.warn({ err: error }, 'playground shutdown step failed');
+      }
+    }
+  };
+
+  try {
+    const emulator = await TwilioEmulator.start({ knowledgeBase: { ...DEMO_KNOWLEDGE_BASE } });
+    cleanup.push(() => emulator.stop());
+    const customer = seedDemo(emulator);
+
+    const tac = await TAC.create({
+      config: TACConfig.fromEnv({ ...emulator.env, TWILIO_LOG_LEVEL: level }),
+      logger,
+    });
+    cleanup.push(() => tac.shutdown(5_000));
+    const voice = tac.registerChannel(
+      new VoiceChannel(tac, {
+        memoryMode: 'once',
+        twiml: { dtmfDetection: true },
+        ...(demo ? { welcomeGreeting: 'Thanks for calling Cedar and Co. How can I help you today?' } : {}),
+      }),
+    );
+    tac.registerChannel(new SMSChannel(tac, { memoryMode: 'always' }));
+    tac.registerChannel(new WhatsAppChannel(tac, { memoryMode: 'always' }));
+    tac.useAgent(agent);
+    if (demo) {
+      // App code, as any TAC app would write it: keypresses arrive here, and the demo reads them back.
+      voice.onDtmf(async ({ conversationId, digit }) => {
+        if (conversationId)
+          await voice.sendResponse(
+            conversationId,
+            `You pressed ${digit === '*' ? 'star' : digit === '#' ? 'pound' : digit}.`,
+          );
+      });
+    }
+
+    const server = new TACServer(tac, { host: opts.host, port: 0 });
+    const tacUrl = await server.start();
+    cleanup.push(() => server.stop());
+    emulator.setApp({ url: server.url ?? tacUrl });
+
+    const info = {
+      mode,
+      agent: { name: agent.name, tools: agent.tools.map((t) => t.name) },
+      customer,
+      suggestions: DEMO_SUGGESTIONS,
+      urls: { playground: '', tac: server.url ?? tacUrl, emulator: emulator.baseUrl },
+    };
+    const hub = new LiveHub({
+      tac,
+      emulator,
+      customerPhone: DEMO_CUSTOMER_PHONE,
+      hello: (): ServerMessage => ({ type: 'hello', ...info }),
+    });
+    const app = await createPlaygroundApp({
+      hub,
+      info: () => info,
+      logger: logger.child({ component: 'playground' }) as FastifyBaseLogger,
+    });
+    cleanup.push(async () => {
+      await hub.close();
+      await app.close();
+    });
+    const url = await listen(app, opts.host, port, fallback, logger);
+    info.urls.playground = url;
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      tacUrl: info.urls.tac,
+      emulatorUrl: emulator.baseUrl,
+      mode,
+      agent,
+      customer,
+      emulator,
+      tac,
+      server,
+      app,
+      stop: () => {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,20 @@
+import { MemoryClient } from '../../memory/memory-client.ts';
+import type { TAC } from '../../tac.ts';
+
+/**
+ * The Memory profile of a phone number: Lookup first, then (when `create`)
+ * create one with the configured phone trait (`Contact.phone` by default).
+ * Resolves undefined without a Memory store. Throws REST errors to the caller.
+ */
+export async function lookupOrCreatePhoneProfile(
+  tac: TAC,
+  phone: string,
+  options: { create: boolean },
+): Promise<string | undefined> {
+  const memory = MemoryClient.fromTAC(tac);
+  if (!memory) return undefined;
+  const [found] = await memory.lookupProfile('phone', phone);
+  if (found || !options.create) return found;
+  const { phoneTraitGroup, phoneTraitField } = tac.config.memoryConfig;
+  return memory.createProfile({ [phoneTraitGroup]: { [phoneTraitField]: phone } });
+}

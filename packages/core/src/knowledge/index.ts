@@ -1,0 +1,7 @@
+export {
+  type KnowledgeBase,
+  type KnowledgeChunk,
+  KnowledgeClient,
+  type KnowledgeRequestOptions,
+  type KnowledgeSearchParams,
+} from './knowledge-client.ts';

@@ -1,0 +1,1 @@
+export { type CliIO, type CliRun, formatEnv, runCli, USAGE } from './run-cli.ts';

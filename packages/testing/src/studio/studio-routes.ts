@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import { notFound, TwilioHttpError } from '../http/twilio-error.ts';
+import { sid } from '../util/ids.ts';
+import type { StudioExecution, StudioStore } from './studio-store.ts';
+
+const FLOW_SID = /^FW[0-9a-f]{32}$/;
+
+function resource(e: StudioExecution, accountSid: string) {
+  const url = `https://studio.twilio.com/v2/Flows/${e.flowSid}/Executions/${e.sid}`;
+  return {
+    sid: e.sid,
+    account_sid: accountSid,
+    flow_sid: e.flowSid,
+    contact_sid: sid('FC'),
+    contact_channel_address: e.to,
+    context: {},
+    status: 'active',
+    date_created: e.createdAt,
+    date_updated: e.createdAt,
+    url,
+    links: { steps: `${url}/Steps`, execution_context: `${url}/Context` },
+  };
+}
+
+type FlowParams = { Params: { flow: string } };
+
+/** Register Studio routes: `POST /v2/Flows/{FW}/Executions` (form-encoded) and fetch. */
+export function registerStudioRoutes(app: FastifyInstance, store: StudioStore, accountSid: string): void {
+  app.post<FlowParams>('/v2/Flows/:flow/Executions', async (req, reply) => {
+    const { flow } = req.params;
+    if (!FLOW_SID.test(flow)) throw notFound('Flow', flow);
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      throw new TwilioHttpError(400, 'Studio expects an application/x-www-form-urlencoded body');
+    }
+    const form = (req.body ?? {}) as Record<string, string | undefined>;
+    if (!form['To'])
+      throw new TwilioHttpError(400, 'Missing required parameter To in the post body', { code: 20001 });
+    if (!form['From'])
+      throw new TwilioHttpError(400, 'Missing required parameter From in the post body', { code: 20001 });
+    let parameters: Record<string, unknown> = {};
+    if (form['Parameters'] !== undefined) {
+      try {
+        const parsed: unknown = JSON.parse(form['Parameters']);
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        parameters = parsed as Record<string, unknown>;
+      } catch {
+        throw new TwilioHttpError(400, 'Parameters must be a JSON object passed as a string');
+      }
+    }
+    const execution = store.record({
+      flowSid: flow,
+      to: form['To'],
+      from: form['From'],
+      parameters,
+      trigger: 'rest',
+    });
+    return reply.code(201).send(resource(execution, accountSid));
+  });
+
+  app.get<{ Params: { flow: string; sid: string } }>('/v2/Flows/:flow/Executions/:sid', async (req) => {
+    const e = store.executions.find((x) => x.sid === req.params.sid && x.flowSid === req.params.flow);
+    if (!e) throw notFound('Execution', req.params.sid);
+    return resource(e, accountSid);
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * Conversation lifecycle over the emulator: CLOSED ends the session and fires
+ * onConversationEnded; INACTIVE invalidates the `once` memory cache.
+ */
+import type { ConversationEndedContext } from '@tac/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { gate, type MessagingApp, startMessagingApp } from './helpers/messaging-app.ts';
+
+let app: MessagingApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('CONVERSATION_UPDATED', () => {
+  it('CLOSED ends the session (history too) and fires onConversationEnded once', async () => {
+    app = await startMessagingApp();
+    app.tac.onMessageReady(({ message }) => `re ${message}`);
+    const ended: ConversationEndedContext[] = [];
+    app.tac.onConversationEnded((context) => {
+      ended.push(context);
+    });
+    const customer = app.emu.customer({ channel: 'rcs' });
+    await customer.send('hello');
+    await customer.nextReply();
+    const conversationId = customer.conversationId!;
+    expect(await app.tac.sessions.get(conversationId)).toBeDefined();
+
+    const delivery = await app.emu.orchestrator.closeConversation(conversationId);
+    expect(delivery?.ok).toBe(true);
+    const target = app;
+    await app.emu.waitFor(() => ended.length === 1);
+    expect(ended[0]?.reason).toBe('closed');
+    expect(ended[0]?.session).toMatchObject({ conversationId, channel: 'rcs' });
+    expect(await target.tac.sessions.get(conversationId)).toBeUndefined();
+    expect(await target.tac.sessions.getHistory(conversationId)).toEqual([]);
+    expect(await target.channels.rcs.hasConversation(conversationId)).toBe(false);
+    // Twilio may deliver it again: nothing happens twice.
+    const again = await app.emu.redeliverLast();
+    expect(again.eventType).toBe('CONVERSATION_UPDATED');
+    expect(again.ok).toBe(true);
+    // A full round trip later (a new conversation), the re-delivery has surely been dispatched.
+    await customer.send('a new conversation');
+    await customer.nextReply();
+    expect(customer.conversationId).not.toBe(conversationId);
+    expect(ended).toHaveLength(1);
+  });
+
+  it('CLOSED while a turn runs: the turn is aborted and nothing is sent into the closed conversation', async () => {
+    app = await startMessagingApp();
+    const started = gate();
+    let aborted = false;
+    app.tac.onMessageReady(async ({ signal }) => {
+      started.open();
+      await new Promise((resolve) => signal.addEventListener('abort', resolve));
+      aborted = true;
+      return 'too late';
+    });
+    const customer = app.emu.customer({ channel: 'sms' });
+    await customer.send('hello');
+    await started.promise;
+    await app.emu.orchestrator.closeConversation(customer.conversationId!);
+    const target = app;
+    await app.emu.waitFor(() => aborted);
+    expect(target.emu.orchestrator.actions).toHaveLength(0);
+    expect(target.errors.filter((e) => e.context.stage === 'send')).toEqual([]);
+  });
+
+  it("INACTIVE drops the memoryMode 'once' cache, so the next turn recalls again", async () => {
+    app = await startMessagingApp({ sms: { memoryMode: 'once' } });
+    const customerPhone = '+15557654321';
+    app.emu.memory.seedProfile({ phone: customerPhone, observations: ['Likes tea'] });
+    const memories: (number | undefined)[] = [];
+    app.tac.onMessageReady(({ memory }) => {
+      memories.push(memory?.observations.length);
+      return 'ok';
+    });
+    const customer = app.emu.customer({ channel: 'sms', address: customerPhone });
+    await customer.send('one');
+    await customer.nextReply();
+    await customer.send('two');
+    await customer.nextReply();
+    const recallsBefore = app.emu.memory.recalls.length;
+    expect(recallsBefore).toBe(1); // cached after the first turn
+
+    await app.emu.orchestrator.setStatus(customer.conversationId!, 'INACTIVE');
+    const target = app;
+    await app.emu.waitFor(
+      async () => (await target.tac.sessions.get(customer.conversationId!))?.cachedMemory === undefined,
+    );
+    await customer.send('three');
+    await customer.nextReply();
+    expect(app.emu.memory.recalls.length).toBe(2);
+    expect(memories).toEqual([1, 1, 1]);
+  });
+});
