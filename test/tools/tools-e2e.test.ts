@@ -116,6 +116,8 @@ describe('studio handoff', () => {
     const conversation = app.emu.orchestrator.conversations().find((c) => c.id === alyssa.conversationId);
     expect(conversation?.status).toBe('INACTIVE');
     expect(handoffs.map((h) => h.status)).toEqual(['initiated']);
+    // No webhook (not even CLOSED) comes after a handoff: the session must not be left behind.
+    await app.emu.waitFor(async () => (await app!.tac.sessions.size()) === 0);
   });
 
   it('on voice sends the end frame with HandoffData after the final reply', async () => {

@@ -157,6 +157,10 @@ export async function initiateHandoff(
       await tac.sessions.set(session);
     } else {
       await startStudioExecution(tac, session, payload, request.signal);
+      // Status callbacks are gone, so no CLOSED webhook will come: the channel ends the
+      // session itself once this turn's reply is out (see MessagingChannel).
+      session.metadata.handoffInitiatedAt = new Date().toISOString();
+      await tac.sessions.set(session);
     }
     tac.logger.info(ref, 'handoff initiated');
     tac.events.emit('handoff', { ...ref, status: 'initiated', payload });

@@ -5,6 +5,8 @@ import type { TAC } from '../../tac.ts';
  * The Memory profile of a phone number: Lookup first, then (when `create`)
  * create one with the configured phone trait (`Contact.phone` by default).
  * Resolves undefined without a Memory store. Throws REST errors to the caller.
+ * Bounded by `tac.options.memoryTimeoutMs` (one budget for both calls), because
+ * it runs before the customer's first reply and Memory must never block a turn.
  */
 export async function lookupOrCreatePhoneProfile(
   tac: TAC,
@@ -13,8 +15,9 @@ export async function lookupOrCreatePhoneProfile(
 ): Promise<string | undefined> {
   const memory = MemoryClient.fromTAC(tac);
   if (!memory) return undefined;
-  const [found] = await memory.lookupProfile('phone', phone);
+  const budget = { signal: AbortSignal.timeout(tac.options.memoryTimeoutMs) };
+  const [found] = await memory.lookupProfile('phone', phone, budget);
   if (found || !options.create) return found;
   const { phoneTraitGroup, phoneTraitField } = tac.config.memoryConfig;
-  return memory.createProfile({ [phoneTraitGroup]: { [phoneTraitField]: phone } });
+  return memory.createProfile({ [phoneTraitGroup]: { [phoneTraitField]: phone } }, budget);
 }

@@ -424,6 +424,11 @@ export abstract class MessagingChannel implements Channel {
         turnId: output.turnId,
       });
     }
+    // After a handoff TAC gets no more webhooks for this conversation (not even CLOSED):
+    // end the session now that the goodbye went out, or it would never be cleaned up.
+    if ((await this.tac.sessions.get(conversationId))?.metadata.handoffInitiatedAt) {
+      await this.tac.endConversation(conversationId, 'handoff');
+    }
     return 'done';
   }
 
