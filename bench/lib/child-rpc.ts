@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import { monoMs } from './clock.ts';
 import type { ChildMessage, ParentMessage, ProcessUsage } from './rpc-protocol.ts';
 
@@ -65,6 +66,7 @@ export function serveRpc(
       writeFileSync(params.file, JSON.stringify(profile));
       return true;
     },
+    heapSnapshot: (params: { file: string }) => writeHeapSnapshot(params.file),
     exit: async () => {
       await onExit();
       setImmediate(() => process.exit(0));

@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
  * `npm run bench -- --experiment=<name>` applies them to our server only, so
  * a proposal comes with its measured before/after.
  */
-export const EXPERIMENTS = ['cork'] as const;
+export const EXPERIMENTS = ['cork', 'no-turn-timeout'] as const;
 /** One of {@link EXPERIMENTS}. */
 export type Experiment = (typeof EXPERIMENTS)[number];
 
@@ -35,6 +35,16 @@ function corkBursts(ws: WebSocket): void {
     }
     return send(...args);
   }) as WebSocket['send'];
+}
+
+/**
+ * `no-turn-timeout`: `turnTimeoutMs: 0`, so `runTurn` creates no
+ * `AbortSignal.timeout` + `AbortSignal.any` per turn. Not a fix (the timeout
+ * is a feature); it prices what that pair costs, which is what replacing it
+ * with one `setTimeout`/`clearTimeout` per turn would save.
+ */
+export function tacOptionsFor(experiments: readonly Experiment[]): { turnTimeoutMs?: number } {
+  return experiments.includes('no-turn-timeout') ? { turnTimeoutMs: 0 } : {};
 }
 
 /** Apply `experiments` to a voice channel before the server starts. */

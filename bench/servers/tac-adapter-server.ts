@@ -17,7 +17,7 @@ import {
   type Framework,
   LangChainScriptedModel,
 } from '../stubs/scripted-models.ts';
-import { applyExperiments, parseExperiments } from './experiments.ts';
+import { applyExperiments, parseExperiments, tacOptionsFor } from './experiments.ts';
 
 const framework = (childArgs().framework ?? 'ai-sdk') as Framework;
 setTracingDisabled(true);
@@ -32,7 +32,9 @@ function agentFor(f: Framework): TACAgent {
   return createRunnableAgent(new LangChainScriptedModel(), { instructions: BENCH_INSTRUCTIONS });
 }
 
+const experiments = parseExperiments(process.env.TAC_BENCH_EXPERIMENTS);
 const tac = await TAC.create({
+  options: tacOptionsFor(experiments),
   config: {
     accountSid: BENCH_ACCOUNT.accountSid,
     authToken: BENCH_ACCOUNT.authToken,

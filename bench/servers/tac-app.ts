@@ -14,7 +14,7 @@ import {
 } from '@tac/core';
 import { BENCH_ACCOUNT } from '../lib/twilio-fixtures.ts';
 import { endlessModel, stubModel } from '../stubs/stub-model.ts';
-import { applyExperiments, type Experiment } from './experiments.ts';
+import { applyExperiments, type Experiment, tacOptionsFor } from './experiments.ts';
 
 /** What to build. */
 export interface TacAppOptions {
@@ -54,7 +54,7 @@ export async function startTacApp(
         }
       : {}),
   };
-  const tac = await TAC.create({ config });
+  const tac = await TAC.create({ config, options: tacOptionsFor(options.experiments ?? []) });
   if (options.voice) applyExperiments(tac.registerChannel(new VoiceChannel(tac)), options.experiments ?? []);
   if (options.sms) tac.registerChannel(new SMSChannel(tac));
   tac.onMessageReady(stubHandler(options.model));

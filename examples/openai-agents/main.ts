@@ -107,11 +107,6 @@ const server = new TACServer(tac, {
   host: process.env.HOST ?? '0.0.0.0',
   port: Number(process.env.PORT ?? 8000),
 });
-const url = await server.start();
-console.log(
-  `${EXAMPLE} listening on ${url}: voice at POST /twiml, SMS at POST /webhook (tools: ${tools.map((t) => t.name).join(', ')})`,
-);
-
 // First Ctrl-C: graceful stop (open calls and turns drain); a second one exits at once.
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -121,3 +116,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     server.stop().finally(() => process.exit(0));
   });
 }
+
+const url = await server.start();
+console.log(
+  `${EXAMPLE} listening on ${url}: voice at POST /twiml, SMS at POST /webhook (tools: ${tools.map((t) => t.name).join(', ')})`,
+);

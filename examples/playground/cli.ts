@@ -91,7 +91,7 @@ export function formatBanner(playground: Playground): string {
     '',
     'TAC playground is running (no Twilio account needed: Twilio is emulated locally)',
     '',
-    `  Playground   ${playground.url}    <- open this in your browser`,
+    `  Playground   ${playground.url}    <- open this in your browser${playground.busyPort === undefined ? '' : ` (port ${playground.busyPort} was in use)`}`,
     `  Mode         ${playground.mode.label}: ${playground.mode.description}`,
     `  Agent        ${playground.agent.name} (tools: ${tools})`,
     `  TAC server   ${playground.tacUrl}  (POST /twiml, WS /ws, POST /webhook)`,

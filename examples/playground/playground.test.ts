@@ -89,9 +89,25 @@ describe('startPlayground', () => {
     expect(reply).toMatchObject({ channel: 'sms', text: expect.stringContaining('status shipped') });
   });
 
+  it('serves the demo agent offline: memory retrieval over WhatsApp', async () => {
+    playground = await startPlayground({ port: 0, env: {}, tokenDelayMs: 0, logLevel: 'silent' });
+    expect(playground.mode).toMatchObject({ kind: 'offline', label: 'Offline demo model' });
+    page = await PageClient.connect(playground.url);
+
+    page.send({ type: 'message.send', channel: 'whatsapp', text: 'What do you remember about me?' });
+    const memory = await page.next((m) => m.type === 'tac' && m.event === 'memory-retrieved');
+    expect(memory).toMatchObject({ data: { channel: 'whatsapp', memory: { hasMemoryFeatures: true } } });
+    const tool = await page.next((m) => m.type === 'tac' && m.event === 'tool-call-end');
+    expect(tool).toMatchObject({ data: { toolName: 'retrieve_profile_memory', status: 'completed' } });
+    const reply = await page.next((m) => m.type === 'message.reply');
+    expect(reply).toMatchObject({
+      channel: 'whatsapp',
+      text: expect.stringMatching(/^Here's what I remember, Maya: .*(tent|text messages|Biscuit)/),
+    });
+  });
+
   it('reports bad page messages and call commands without a call', async () => {
     playground = await startPlayground({ port: 0, env: {}, tokenDelayMs: 0, logLevel: 'silent' });
-    expect(playground.mode.kind).toBe('offline');
     page = await PageClient.connect(playground.url);
 
     page.send({ type: 'call.dtmf', digit: 'x' });

@@ -8,7 +8,6 @@ import {
   TACConfig,
   TACError,
   TACErrorCode,
-  type TACLogger,
   TACServer,
   VoiceChannel,
   WhatsAppChannel,
@@ -67,6 +66,8 @@ export type PlaygroundOptions = z.input<typeof PlaygroundOptionsSchema>;
 export interface Playground {
   /** The page, e.g. `http://127.0.0.1:3000`. */
   readonly url: string;
+  /** The port that was asked for but taken (the page moved to a free one). */
+  readonly busyPort?: number;
   /** The TAC server Twilio (here: the emulator) calls. */
   readonly tacUrl: string;
   /** The emulator (every Twilio API on one origin). */
@@ -102,22 +103,18 @@ function portFromEnv(value: string | undefined): number | undefined {
   return port;
 }
 
-async function listen(
-  app: FastifyInstance,
-  host: string,
-  port: number,
-  fallback: boolean,
-  logger: TACLogger,
-) {
+/** Listen on `port`, or on a free port when it is taken and `fallback` allows; says which happened. */
+async function listen(app: FastifyInstance, host: string, port: number, fallback: boolean) {
+  let busy = false;
   try {
     await app.listen({ host, port });
   } catch (error) {
     if (!fallback || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    logger.warn(`Port ${port} is in use; the playground takes a free port instead`);
+    busy = true;
     await app.listen({ host, port: 0 });
   }
   const address = app.server.address() as AddressInfo;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`, busy };
 }
 
 async function resolveAgent(
@@ -243,12 +240,13 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       await hub.close();
       await app.close();
     });
-    const url = await listen(app, opts.host, port, fallback, logger);
+    const { url, busy } = await listen(app, opts.host, port, fallback);
     info.urls.playground = url;
 
     let stopping: Promise<void> | undefined;
     return {
       url,
+      ...(busy ? { busyPort: port } : {}),
       tacUrl: info.urls.tac,
       emulatorUrl: emulator.baseUrl,
       mode,

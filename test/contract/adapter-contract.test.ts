@@ -43,7 +43,7 @@ describe.each(adapters)('adapter contract: $name', (adapter) => {
   ) => {
     const recorder = recordScript(script);
     app = await startContractApp(adapter.build({ recorder, instructions: INSTRUCTIONS, tools }), options);
-    return { app, views: recorder.views };
+    return { app, views: recorder.views, recorder };
   };
 
   it('streams a voice reply token by token, then closes the talk cycle', async () => {
@@ -163,8 +163,8 @@ describe.each(adapters)('adapter contract: $name', (adapter) => {
     expect(handoffData.conversationId).toBe(call.conversationId ?? call.callSid);
   });
 
-  it('after a barge-in, the next turn sees what the caller heard, not the unspoken rest', async () => {
-    const { app, views } = await start((view, n) =>
+  it('after a barge-in, the model is aborted and the next turn sees what the caller heard, not the unspoken rest', async () => {
+    const { app, views, recorder } = await start((view, n) =>
       n === 1
         ? { text: ['Our hours are ', 'nine to five ', 'and we are closed on Sundays.'], holdAfter: 2 }
         : { text: [`Noted: ${lastUserText(view)}`] },
@@ -177,6 +177,7 @@ describe.each(adapters)('adapter contract: $name', (adapter) => {
     await call.waitForFrame((f) => f.type === 'text' && f.token === '' && f.last === true);
     await call.say('And on Sunday?');
     expect((await call.nextReply()).text).toBe('Noted: And on Sunday?');
+    expect(recorder.aborts).toBe(1);
     const next = views[1] as ScriptView;
     const assistant = next.messages.filter((m) => m.role === 'assistant');
     expect(assistant.map((m) => m.text)).toEqual(['Our hours are nine']);

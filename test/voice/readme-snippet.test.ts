@@ -21,9 +21,14 @@ afterEach(async () => {
 it('README: a plain onMessageReady async generator streams over voice', async () => {
   const tac = await TAC.create({ config: TACConfig.fromEnv(env), logger: createSilentLogger() });
   tac.registerChannel(new VoiceChannel(tac, { memoryMode: 'once' }));
-  tac.onMessageReady(async function* ({ message }) {
+  const heard: string[] = [];
+  tac.onMessageReady(async function* ({ message, signal }) {
     yield 'You said: ';
-    yield message;
+    yield message; // stops at once on barge-in: `signal` fires and nothing more is spoken
+    expect(signal.aborted).toBe(false);
+  });
+  tac.onInterrupt(({ utteranceUntilInterrupt }) => {
+    heard.push(utteranceUntilInterrupt);
   });
   server = new TACServer(tac, { host: '127.0.0.1', port: 0 });
   await server.start();
@@ -36,5 +41,6 @@ it('README: a plain onMessageReady async generator streams over voice', async ()
   const reply = await caller.reply();
   expect(reply.tokens).toEqual(['You said: ', 'hello there']);
   expect(reply.frames.at(-1)).toEqual({ type: 'text', token: '', last: true });
+  expect(heard).toEqual([]);
   await caller.hangup();
 });

@@ -85,6 +85,32 @@ describe('offline demo model', () => {
     expect(text).toContain('Biscuit');
   });
 
+  it("calls the developer's own tool when the message names it, with only the fields it can fill", async () => {
+    const calls: unknown[] = [];
+    const result = streamText({
+      model: createOfflineDemoModel({ tokenDelayMs: 0 }),
+      prompt: 'Where is my order A-1234?',
+      tools: {
+        lookup_order: tool({
+          description: 'Find an order',
+          inputSchema: z.object({
+            orderNumber: z.string(),
+            limit: z.number().optional(),
+            note: z.string().optional(),
+          }),
+          execute: async (input) => {
+            calls.push(input);
+            return { status: 'shipped', deliveryEstimate: 'Friday' };
+          },
+        }),
+      },
+      stopWhen: isStepCount(3),
+    });
+    const text = await result.text;
+    expect(calls).toEqual([{ orderNumber: 'A-1234' }]);
+    expect(text).toContain('status shipped, delivery estimate Friday');
+  });
+
   it('works with generateText too', async () => {
     const result = await generateText({ model: createOfflineDemoModel(), prompt: 'thanks!' });
     expect(result.text).toContain("You're welcome");

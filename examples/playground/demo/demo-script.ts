@@ -5,10 +5,13 @@ export type DemoStep =
   | { kind: 'tool'; toolName: string; input: Record<string, unknown> }
   | { kind: 'text'; text: string };
 
-/** A tool as the model sees it: a name and the property names of its JSON Schema. */
+/** A tool as the model sees it: its name and the properties of its JSON Schema. */
 interface ToolInfo {
   name: string;
   properties: string[];
+  required: string[];
+  /** JSON Schema `type` of each property. */
+  types: Record<string, unknown>;
 }
 
 /** The customer as the memory prompt (MemoryPromptBuilder) describes them. */
@@ -66,16 +69,19 @@ export function readCustomerContext(prompt: LanguageModelV4Prompt): DemoCustomer
 }
 
 function toolsOf(options: Pick<LanguageModelV4CallOptions, 'tools'>): ToolInfo[] {
-  return (options.tools ?? []).flatMap((t) =>
-    t.type === 'function'
-      ? [
-          {
-            name: t.name,
-            properties: Object.keys((t.inputSchema as { properties?: object }).properties ?? {}),
-          },
-        ]
-      : [],
-  );
+  return (options.tools ?? []).flatMap((t) => {
+    if (t.type !== 'function') return [];
+    const schema = t.inputSchema as { properties?: Record<string, { type?: unknown }>; required?: string[] };
+    const properties = schema.properties ?? {};
+    return [
+      {
+        name: t.name,
+        properties: Object.keys(properties),
+        required: schema.required ?? [],
+        types: Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, v?.type])),
+      },
+    ];
+  });
 }
 
 function findTool(tools: ToolInfo[], test: (name: string) => boolean): ToolInfo | undefined {
@@ -264,14 +270,17 @@ function mentionsTool(tool: ToolInfo, userText: string): boolean {
 
 /**
  * Arguments from the tool's schema: `reason` for handoffs, `query` for
- * searches, the first number in the message for id-like fields, the message
- * itself for other fields.
+ * searches; for other required string fields, the first number in the message
+ * when the field looks like an id, else the message itself. Optional fields
+ * stay unset, as a careful model would leave them.
  */
 function argsFor(tool: ToolInfo, userText: string): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  const number = /[A-Za-z]*\d[\w-]*/.exec(userText)?.[0];
+  const number = /\b[A-Za-z]*-?\d[\w-]*/.exec(userText)?.[0];
   for (const prop of tool.properties) {
     if (prop === 'reason') args.reason = `Customer asked: "${userText}"`;
+    else if (prop === 'query') args.query = userText;
+    else if (!tool.required.includes(prop) || (tool.types[prop] ?? 'string') !== 'string') continue;
     else if (/number|id$|code|sku/i.test(prop)) {
       if (number) args[prop] = number;
     } else args[prop] = userText;

@@ -79,6 +79,10 @@ function pretty(value, max = 700) {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+function count(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function ms(value) {
   return typeof value === 'number' ? `${Math.round(value)} ms` : '—';
 }
@@ -401,7 +405,7 @@ function renderMemory(e) {
       h(
         'div',
         { class: 'hint' },
-        `${e.fromCache ? 'cached (memoryMode once)' : 'retrieved'} · ${ms(e.durationMs)} · ${obs.length} observations · ${sums.length} summaries · ${comms.length} messages`,
+        `${e.fromCache ? 'cached (memoryMode once)' : 'retrieved'} · ${ms(e.durationMs)} · ${count(obs.length, 'observation')} · ${count(sums.length, 'summary', 'summaries')} · ${count(comms.length, 'message')}`,
       ),
       obs.length
         ? [

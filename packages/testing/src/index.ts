@@ -2,18 +2,25 @@
  * @tac/testing: a local Twilio emulator (Conversation Orchestrator, Memory,
  * Knowledge, Studio, Calls, Messages, ConversationRelay) faithful to Twilio's
  * wire formats, for testing TAC apps (and any Twilio app) offline.
+ *
+ * Exports are grouped by folder (sorted by path): Calls/Messages and the
+ * `twilio` client, customers, the emulator, faults and errors, products'
+ * records, voice (caller, client, frames, TwiML), webhook signatures.
  */
 
-// Products
-export type { CallRecord, CallStatus, SentMessage } from './api/index.ts';
-// Customers
+export {
+  type CallRecord,
+  type CallStatus,
+  createTwilioClient,
+  EmulatorRequestClient,
+  type SentMessage,
+} from './api/index.ts';
 export {
   type CustomerOptions,
   type CustomerReply,
   MessagingCustomer,
   type SentCustomerMessage,
 } from './customers/index.ts';
-// Emulator
 export {
   type AppTarget,
   type CallControls,
@@ -50,7 +57,6 @@ export type {
 } from './orchestrator/index.ts';
 export type { StudioExecution } from './studio/index.ts';
 export { EmulatorError, EmulatorErrorCode, type WaitForOptions } from './util/index.ts';
-// Voice
 export {
   type AnswerOptions,
   type AppFrame,
@@ -59,7 +65,11 @@ export {
   type ConversationRelayClientOptions,
   type ConversationRelayTwiml,
   checkAppFrame,
+  type DtmfMessage,
   EmulatedCall,
+  type EndFrame,
+  type ErrorMessage,
+  type InterruptMessage,
   type ParsedTwiml,
   type PlaceCallOptions,
   type PromptMessage,
@@ -68,8 +78,8 @@ export {
   type RelayProtocolError,
   type RelayReply,
   type SetupMessage,
+  type TextFrame,
 } from './voice/index.ts';
-// Webhooks and signatures
 export {
   bodySha256,
   signFormWebhook,

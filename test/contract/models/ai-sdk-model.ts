@@ -4,7 +4,7 @@ import type {
   LanguageModelV4StreamPart,
 } from '@ai-sdk/provider';
 import { MockLanguageModelV4 } from 'ai/test';
-import { aborted, type ScriptRecorder, type ScriptView, type ViewMessage } from './script.ts';
+import type { ScriptRecorder, ScriptView, ViewMessage } from './script.ts';
 
 const usage = {
   inputTokens: { total: 1, noCache: 1, cacheRead: undefined, cacheWrite: undefined },
@@ -67,7 +67,7 @@ export function aiSdkScriptedModel(recorder: ScriptRecorder): MockLanguageModelV
           if (chunks.length > 0) controller.enqueue({ type: 'text-start', id: 't' });
           for (const [i, delta] of chunks.entries()) {
             if (step.holdAfter !== undefined && i >= step.holdAfter) {
-              await aborted(signal);
+              await recorder.hold(signal);
               controller.close();
               return;
             }

@@ -2,7 +2,7 @@ import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager
 import { BaseChatModel, type BaseChatModelParams } from '@langchain/core/language_models/chat_models';
 import { AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
-import { aborted, type ScriptRecorder, type ScriptView, type ViewMessage } from './script.ts';
+import type { ScriptRecorder, ScriptView, ViewMessage } from './script.ts';
 
 function toView(messages: BaseMessage[], tools: string[]): ScriptView {
   let system = '';
@@ -77,7 +77,7 @@ export class ScriptedChatModel extends BaseChatModel {
     }
     for (const [i, token] of (step.text ?? []).entries()) {
       if (step.holdAfter !== undefined && i >= step.holdAfter) {
-        await aborted(options.signal);
+        await this.recorder.hold(options.signal);
         return;
       }
       const chunk = new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });

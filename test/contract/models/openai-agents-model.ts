@@ -1,5 +1,5 @@
 import type { AgentInputItem, Model, ModelRequest, ModelResponse } from '@openai/agents';
-import { aborted, type ScriptRecorder, type ScriptView, type ViewMessage } from './script.ts';
+import type { ScriptRecorder, ScriptView, ViewMessage } from './script.ts';
 
 const usage = { requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 };
 
@@ -59,7 +59,7 @@ export class OpenAIAgentsScriptedModel implements Model {
     const chunks = step.text ?? [];
     for (const [i, delta] of chunks.entries()) {
       if (step.holdAfter !== undefined && i >= step.holdAfter) {
-        await aborted(request.signal);
+        await this.recorder.hold(request.signal);
         return;
       }
       yield { type: 'output_text_delta' as const, delta };

@@ -48,20 +48,30 @@ export type Script = (view: ScriptView, call: number) => ScriptStep;
 export interface ScriptRecorder {
   script: Script;
   views: ScriptView[];
+  /** Calls that were holding (`holdAfter`) when their request's abort signal fired. */
+  aborts: number;
   play(view: ScriptView): ScriptStep;
+  /** Hold until the framework aborts the model request (it must pass the turn's signal down). */
+  hold(signal: AbortSignal | undefined): Promise<void>;
 }
 
 /** Wrap a script to record the views it was given. */
 export function recordScript(script: Script): ScriptRecorder {
   const views: ScriptView[] = [];
-  return {
+  const recorder: ScriptRecorder = {
     script,
     views,
+    aborts: 0,
     play(view) {
       views.push(view);
       return script(view, views.length);
     },
+    async hold(signal) {
+      await aborted(signal);
+      recorder.aborts++;
+    },
   };
+  return recorder;
 }
 
 /** The last message the model saw. */

@@ -29,6 +29,7 @@ import type {
 } from '../orchestrator/types.ts';
 import { registerStudioRoutes } from '../studio/studio-routes.ts';
 import { StudioStore } from '../studio/studio-store.ts';
+import { isStudioWebhookRequest } from '../studio/studio-webhook.ts';
 import { EmulatorError, EmulatorErrorCode } from '../util/emulator-error.ts';
 import { newId, randomHex, randomPhone, sid } from '../util/ids.ts';
 import { isoNow, sleep } from '../util/time.ts';
@@ -218,6 +219,7 @@ export class TwilioEmulator {
       orchestrator: this.store,
       memory: this.memory,
       studio: this.studio,
+      selfOrigin: () => this.origin || undefined,
       app: () => this.app,
     });
     const store = this.store;
@@ -519,6 +521,7 @@ export class TwilioEmulator {
           );
         }
       }
+      if (isStudioWebhookRequest(req.method, req.url)) return undefined;
       if (!checkBasicAuth(req.headers.authorization, credentials)) {
         reply.header('WWW-Authenticate', 'Basic realm="Twilio API"');
         return sendTwilioError(reply, new TwilioHttpError(401, 'Authenticate', { code: 20003 }));

@@ -11,7 +11,8 @@ export function productOf(path: string): Product | undefined {
   if (path.startsWith('/v1/Stores') || path.startsWith('/v1/ControlPlane/Stores')) return 'memory';
   if (path.startsWith('/v2/KnowledgeBases') || path.startsWith('/v2/ControlPlane/KnowledgeBases'))
     return 'knowledge';
-  if (path.startsWith('/v2/Flows')) return 'studio';
+  // Studio's REST API, and its voice webhook (webhooks.twilio.com on Twilio).
+  if (path.startsWith('/v2/Flows') || /^\/v1\/Accounts\/[^/]+\/Flows\//.test(path)) return 'studio';
   if (path.startsWith('/2010-04-01')) return 'api';
   return undefined;
 }

@@ -141,7 +141,7 @@ export class MemoryStore {
   lookup(idType: 'phone' | 'email', value: string): LookupRecord {
     const normalizedValue = idType === 'phone' ? normalizePhone(value) : normalizeEmail(value);
     const profiles = [...this.profiles.values()]
-      .filter((p) => this.identifiers(p)[idType].includes(normalizedValue))
+      .filter((p) => this.identifiersOf(p.traits)[idType].includes(normalizedValue))
       .map((p) => p.id);
     const record = { idType, value, normalizedValue, profiles };
     this.lookups.push(record);
@@ -153,7 +153,7 @@ export class MemoryStore {
     const isEmail = address.includes('@');
     const value = isEmail ? normalizeEmail(address) : normalizePhone(address);
     for (const p of this.profiles.values()) {
-      if (this.identifiers(p)[isEmail ? 'email' : 'phone'].includes(value)) return p.id;
+      if (this.identifiersOf(p.traits)[isEmail ? 'email' : 'phone'].includes(value)) return p.id;
     }
     return undefined;
   }
@@ -171,7 +171,7 @@ export class MemoryStore {
       );
     }
     const existing = [...this.profiles.values()].find((p) => {
-      const own = this.identifiers(p);
+      const own = this.identifiersOf(p.traits);
       return ids.phone.some((v) => own.phone.includes(v)) || ids.email.some((v) => own.email.includes(v));
     });
     if (existing) {
@@ -281,10 +281,6 @@ export class MemoryStore {
     };
     this.profiles.set(profile.id, profile);
     return profile;
-  }
-
-  private identifiers(profile: ProfileRecord): { phone: string[]; email: string[] } {
-    return this.identifiersOf(profile.traits);
   }
 
   private identifiersOf(traits: Traits): { phone: string[]; email: string[] } {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { notFound, TwilioHttpError } from '../http/twilio-error.ts';
 import { sid } from '../util/ids.ts';
 import type { StudioExecution, StudioStore } from './studio-store.ts';
+import { recordVoiceHandoff } from './studio-webhook.ts';
 
 const FLOW_SID = /^FW[0-9a-f]{32}$/;
 
@@ -24,7 +25,11 @@ function resource(e: StudioExecution, accountSid: string) {
 
 type FlowParams = { Params: { flow: string } };
 
-/** Register Studio routes: `POST /v2/Flows/{FW}/Executions` (form-encoded) and fetch. */
+/**
+ * Register Studio routes: `POST /v2/Flows/{FW}/Executions` (form-encoded),
+ * fetch, and the voice handoff webhook `POST /v1/Accounts/{AC}/Flows/{FW}`
+ * (served without Basic auth, as Twilio sends none: `isStudioWebhookRequest`).
+ */
 export function registerStudioRoutes(app: FastifyInstance, store: StudioStore, accountSid: string): void {
   app.post<FlowParams>('/v2/Flows/:flow/Executions', async (req, reply) => {
     const { flow } = req.params;
@@ -56,6 +61,25 @@ export function registerStudioRoutes(app: FastifyInstance, store: StudioStore, a
     });
     return reply.code(201).send(resource(execution, accountSid));
   });
+
+  // Studio's voice webhook (webhooks.twilio.com on Twilio; this origin once TWILIO_API_BASE_URL
+  // points here). ConversationRelay posts its action callback to it, with no Basic auth.
+  app.post<{ Params: { account: string; flow: string } }>(
+    '/v1/Accounts/:account/Flows/:flow',
+    async (req, reply) => {
+      const { account, flow } = req.params;
+      if (account !== accountSid) throw notFound('Account', account);
+      if (!FLOW_SID.test(flow)) throw notFound('Flow', flow);
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+        throw new TwilioHttpError(400, 'Studio webhooks expect an application/x-www-form-urlencoded body');
+      }
+      const form = (req.body ?? {}) as Record<string, string | undefined>;
+      recordVoiceHandoff(store, flow, form);
+      return reply
+        .type('text/xml; charset=utf-8')
+        .send('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    },
+  );
 
   app.get<{ Params: { flow: string; sid: string } }>('/v2/Flows/:flow/Executions/:sid', async (req) => {
     const e = store.executions.find((x) => x.sid === req.params.sid && x.flowSid === req.params.flow);

@@ -3,3 +3,4 @@ export { EmulatorError, EmulatorErrorCode } from './emulator-error.ts';
 export { newId, randomHex, randomPhone, sid, ulid } from './ids.ts';
 export { isoNow, rfc2822, sleep } from './time.ts';
 export { type WaitForOptions, waitFor } from './wait-for.ts';
+export { callListener, Listeners } from './listeners.ts';

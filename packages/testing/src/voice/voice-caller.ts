@@ -2,6 +2,7 @@ import { type CallRecord, type CallRegistry, isTerminal } from '../api/call-regi
 import type { MemoryStore } from '../memory/memory-store.ts';
 import type { OrchestratorStore } from '../orchestrator/orchestrator-store.ts';
 import type { StudioStore } from '../studio/studio-store.ts';
+import { recordVoiceHandoff, studioWebhookFlow } from '../studio/studio-webhook.ts';
 import { EmulatorError, EmulatorErrorCode } from '../util/emulator-error.ts';
 import { newId, randomPhone } from '../util/ids.ts';
 import { resolveTarget } from '../webhooks/tunnel.ts';
@@ -22,6 +23,12 @@ export interface VoiceCallerContext {
   orchestrator: OrchestratorStore | undefined;
   memory: MemoryStore;
   studio: StudioStore;
+  /**
+   * The emulator's own origin (`emu.baseUrl`). A `<Connect action>` on it with
+   * Studio's webhook path is a Studio voice handoff: TAC rewrites
+   * webhooks.twilio.com to `TWILIO_API_BASE_URL` like every Twilio host.
+   */
+  selfOrigin(): string | undefined;
   /** The app's origin and TwiML URL, once `setApp` was called. */
   app(): { origin: string; twimlUrl: string } | undefined;
 }
@@ -55,12 +62,10 @@ export interface AnswerOptions {
   customParameters?: Record<string, string>;
 }
 
-const STUDIO_WEBHOOK = /^\/v1\/Accounts\/(AC[0-9a-fA-F]{32})\/Flows\/(FW[0-9a-f]{32})\/?$/;
-
 interface Session {
-  call: EmulatedCall;
-  client: ConversationRelayClient | undefined;
+  client: ConversationRelayClient;
   hangupRequested: boolean;
+  call?: EmulatedCall;
 }
 
 /**
@@ -75,12 +80,12 @@ export class VoiceCaller {
 
   constructor(ctx: VoiceCallerContext) {
     this.ctx = ctx;
-    ctx.calls.onRemoteHangup = (callSid) => this.remoteHangup(callSid);
+    ctx.calls.onRemoteHangup = (callSid) => this.hangUpSession(callSid);
   }
 
   /** Calls with a live session. */
   get active(): EmulatedCall[] {
-    return [...this.sessions.values()].map((s) => s.call);
+    return [...this.sessions.values()].flatMap((s) => (s.call ? [s.call] : []));
   }
 
   /** Place an inbound call: signed POST to the app's TwiML URL, then the session. */
@@ -214,14 +219,14 @@ export class VoiceCaller {
 
   /** Drop every live session (emulator shutdown). */
   closeAll(): void {
-    for (const s of this.sessions.values()) s.client?.terminate();
+    for (const s of this.sessions.values()) s.client.terminate();
   }
 
-  private async remoteHangup(callSid: string): Promise<void> {
+  private async hangUpSession(callSid: string): Promise<void> {
     const session = this.sessions.get(callSid);
     if (!session) return;
     session.hangupRequested = true;
-    await session.client?.close(1000, 'Closing websocket session');
+    await session.client.close(1000, 'Closing websocket session');
   }
 
   private async run(
@@ -292,9 +297,10 @@ export class VoiceCaller {
           ? error
           : new EmulatorError(EmulatorErrorCode.APP, (error as Error).message, { cause: error });
     }
-    const session: Session = { call: undefined as unknown as EmulatedCall, client, hangupRequested: false };
+    const session: Session | undefined = client ? { client, hangupRequested: false } : undefined;
+    if (session) this.sessions.set(record.sid, session);
     const ended = this.finish(record, parsed, session, startedAt, connectError);
-    session.call = new EmulatedCall({
+    const call = new EmulatedCall({
       callSid: record.sid,
       direction: record.direction,
       from: record.from,
@@ -305,30 +311,26 @@ export class VoiceCaller {
       client,
       ended,
       hangup: async () => {
-        const s = this.sessions.get(record.sid);
-        if (s) {
-          s.hangupRequested = true;
-          await s.client?.close(1000, 'Closing websocket session');
-        }
+        await this.hangUpSession(record.sid);
         const end = await ended;
         await this.ctx.calls.transition(record, 'completed');
         return end;
       },
     });
-    if (client) this.sessions.set(record.sid, session);
-    return session.call;
+    if (session) session.call = call;
+    return call;
   }
 
   private async finish(
     record: CallRecord,
     parsed: ParsedTwiml,
-    session: Session,
+    session: Session | undefined,
     startedAt: number,
     connectError: EmulatorError | undefined,
   ): Promise<CallEnd> {
     const cr = parsed.conversationRelay;
     let end: CallEnd;
-    if (!session.client) {
+    if (!session) {
       end = {
         sessionStatus: 'failed',
         callStatus: 'in-progress',
@@ -368,7 +370,7 @@ export class VoiceCaller {
         Direction: record.direction,
         From: record.from,
         To: record.to,
-        SessionId: session.client?.setup.sessionId ?? newId.session(),
+        SessionId: session?.client.setup.sessionId ?? newId.session(),
         SessionStatus: end.sessionStatus,
         SessionDuration: String(Math.round((Date.now() - startedAt) / 1000)),
       };
@@ -379,17 +381,11 @@ export class VoiceCaller {
       }
       end.callbackParams = params;
       const action = new URL(cr.action, this.ctx.app()?.origin);
-      const studio = action.hostname === 'webhooks.twilio.com' ? STUDIO_WEBHOOK.exec(action.pathname) : null;
-      if (studio) {
+      const self = this.ctx.selfOrigin();
+      const studioFlow = studioWebhookFlow(action, self === undefined ? undefined : new URL(self).host);
+      if (studioFlow) {
         // A Studio voice handoff: Studio takes over the live call; record it as an execution.
-        end.studioExecution = this.ctx.studio.record({
-          flowSid: studio[2] as string,
-          to: record.direction === 'inbound' ? record.from : record.to,
-          from: record.direction === 'inbound' ? record.to : record.from,
-          parameters: end.handoffData === undefined ? {} : { HandoffData: parseMaybeJson(end.handoffData) },
-          trigger: 'voice',
-          callSid: record.sid,
-        });
+        end.studioExecution = recordVoiceHandoff(this.ctx.studio, studioFlow, params);
         end.callbackResponse = { status: 200 };
         nextVerbs = ['Studio'];
       } else {
@@ -480,13 +476,5 @@ export class VoiceCaller {
       channelId: callSid,
       deliverToCustomer: false,
     });
-  }
-}
-
-function parseMaybeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return s;
   }
 }
