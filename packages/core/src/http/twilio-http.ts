@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { TACConfig, TwilioProduct } from '../config/index.ts';
 import { TACError, TACErrorCode, TwilioApiError } from '../errors/index.ts';
 import type { TACLogger } from '../logging/index.ts';
@@ -64,18 +65,8 @@ function isApiError(error: unknown): error is TwilioApiError {
   return TACError.isInstance(error) && error.code === TACErrorCode.TWILIO_API;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
+/** Wait `ms`; rejects (AbortError) as soon as `signal` fires. */
+const sleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal });
 
 /**
  * Minimal JSON/form client for Twilio's REST products, built on Node's fetch.

@@ -1,3 +1,4 @@
+import { raceAbort } from '../async/abortable.ts';
 import type { ConversationSession } from '../session/index.ts';
 import type { TAC } from '../tac.ts';
 import { MemoryClient } from './memory-client.ts';
@@ -28,22 +29,7 @@ function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undef
 
 /** Settle with `promise`, or reject when `signal` fires, even if the work behind the promise ignores the signal. */
 function bounded<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+  return signal ? raceAbort(promise, signal) : promise;
 }
 
 /** Persist session fields learned here, without resurrecting a conversation that ended meanwhile. */

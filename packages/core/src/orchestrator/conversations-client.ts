@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { TACError, TACErrorCode, TwilioApiError } from '../errors/index.ts';
 import type { TwilioHttpClient } from '../http/index.ts';
 import type {
@@ -26,19 +27,8 @@ const MAX_RETRY_AFTER_MS = 10_000;
 
 const seg = (id: string) => encodeURIComponent(id);
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
+/** Wait `ms`; rejects (AbortError) as soon as `signal` fires. */
+const sleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal });
 
 /**
  * True when sending the same action again cannot double-deliver in practice:

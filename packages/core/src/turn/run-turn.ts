@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ABORTED, nextOrAbort, raceAbort } from '../async/abortable.ts';
 import type { Channel } from '../channels/channel.ts';
 import { isAbortError, TACError, TACErrorCode } from '../errors/index.ts';
 import { type TACMemoryData, TACMemoryResponse } from '../memory/tac-memory-response.ts';
@@ -28,46 +29,6 @@ export type TurnOutput =
   | { turnId: string; kind: 'none' }
   | { turnId: string; kind: 'text'; text: string }
   | { turnId: string; kind: 'stream'; stream: AsyncIterable<string> };
-
-const DONE = Symbol('aborted');
-
-/** `it.next()` raced against the signal, so a handler that ignores the signal can't keep the turn alive. */
-function nextOrAbort<T>(it: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T> | typeof DONE> {
-  if (signal.aborted) return Promise.resolve(DONE);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(DONE);
-    signal.addEventListener('abort', onAbort, { once: true });
-    it.next().then(
-      (r) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-/** Settle with `promise`, or reject with the signal's reason as soon as it fires. */
-function raceSignal<T>(promise: T | Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(promise).then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
 
 function abortReasonOf(channelSignal: AbortSignal, timeoutSignal: AbortSignal | undefined): TurnEndReason {
   if (timeoutSignal?.aborted && !channelSignal.aborted) return 'timeout';
@@ -158,7 +119,7 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
 
   let result: MessageHandlerResult;
   try {
-    const memory = await raceSignal(memoryForTurn(tac, req, turnId), signal);
+    const memory = await raceAbort(memoryForTurn(tac, req, turnId), signal);
     // A newer prompt or a barge-in may have arrived while memory was loading: don't start the handler.
     if (signal.aborted) throw signal.reason;
     const handler = tac.messageHandler;
@@ -168,20 +129,22 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
         'No message handler: call tac.onMessageReady(...) or tac.useAgent(...)',
       );
     }
-    result = await raceSignal(
-      handler({
-        conversationId: session.conversationId,
-        profileId: session.profileId,
-        message: req.messages.join('\n'),
-        messages: req.messages,
-        author: req.author,
-        memory,
-        session,
-        channel: channel.type,
-        signal,
-        tac,
-        turnId,
-      }),
+    const context = {
+      conversationId: session.conversationId,
+      profileId: session.profileId,
+      message: req.messages.join('\n'),
+      messages: req.messages,
+      author: req.author,
+      memory,
+      session,
+      channel: channel.type,
+      signal,
+      tac,
+      turnId,
+    };
+    // A sync throw becomes a rejection; a handler that ignores the signal can't hold the turn.
+    result = await raceAbort(
+      Promise.resolve().then(() => handler(context)),
       signal,
     );
   } catch (error) {
@@ -232,7 +195,7 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
     try {
       while (true) {
         const r = await nextOrAbort(it, signal);
-        if (r === DONE) {
+        if (r === ABORTED) {
           reason = abortReasonOf(req.signal, timeoutSignal);
           if (reason === 'timeout') {
             fail(timeoutError(), 'turn');

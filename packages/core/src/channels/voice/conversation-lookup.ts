@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { TACConfig } from '../../config/index.ts';
 import { TACError, TACErrorCode } from '../../errors/index.ts';
 import { ConversationsClient } from '../../orchestrator/conversations-client.ts';
@@ -15,19 +16,8 @@ export interface ConversationLookupOptions {
   maxDelayMs: number;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Wait `ms`; rejects (AbortError) as soon as `signal` fires. */
+const sleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal });
 
 /** The waits between lookup attempts: doubling from `initialDelayMs`, capped at `maxDelayMs` (250, 500, 1000, 1500, 1500, …). */
 export function lookupDelays(options: ConversationLookupOptions): number[] {

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { ABORTED, nextOrAbort, raceAbort, settleWithin } from '../../async/abortable.ts';
 import { TACError, TACErrorCode } from '../../errors/index.ts';
 import type { TACLogger } from '../../logging/index.ts';
 import { type ConversationSession, createSession } from '../../session/index.ts';
@@ -7,7 +8,6 @@ import type { ConversationEndReason } from '../../turn/handlers.ts';
 import { runTurn } from '../../turn/run-turn.ts';
 import { TurnAbortReason } from '../../turn/turn-abort.ts';
 import type { Channel } from '../channel.ts';
-import { ABORTED, nextOrAbort, raceAbort, settleWithin } from './abortable.ts';
 import {
   type ConversationLookupOptions,
   findConversationByCallSid,

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { settleWithin } from '../../async/abortable.ts';
 import { type CallOptions, CallsClient } from '../../calls/index.ts';
 import { TACError, TACErrorCode } from '../../errors/index.ts';
 import type { ConversationSession } from '../../session/index.ts';
@@ -6,7 +7,6 @@ import type { TAC } from '../../tac.ts';
 import type { ConversationEndReason } from '../../turn/handlers.ts';
 import type { Channel, OrchestratorEvent, SendResponseOptions } from '../channel.ts';
 import type { MemoryMode } from '../channel-type.ts';
-import { settleWithin } from './abortable.ts';
 import {
   type AmdEvent,
   type CallStatusEvent,

@@ -1,3 +1,7 @@
+/**
+ * Signal-aware async primitives shared by the turn, voice delivery and memory: a
+ * producer or API that ignores its AbortSignal must never hold a customer's turn.
+ */
 /** Marker for "the signal fired first". */
 export const ABORTED: unique symbol = Symbol('aborted');
 
