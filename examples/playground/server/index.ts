@@ -10,4 +10,3 @@ export {
 } from './live-protocol.ts';
 export { LiveSession, type LiveSessionHost } from './live-session.ts';
 export { createPlaygroundApp } from './playground-app.ts';
-export { watchCallFrames } from './watch-call-frames.ts';

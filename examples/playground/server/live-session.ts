@@ -1,7 +1,6 @@
 import type { EmulatedCall } from '@tac/testing';
 import type { WebSocket } from 'ws';
 import { type ClientMessage, ClientMessageSchema, type ServerMessage } from './live-protocol.ts';
-import { watchCallFrames } from './watch-call-frames.ts';
 
 /** What a session needs from the playground (shared by every open page). */
 export interface LiveSessionHost {
@@ -121,9 +120,10 @@ export class LiveSession {
     this.call = call;
     this.speaking = false;
     this.heard = '';
-    this.stopFrames = watchCallFrames(call, (frame) => {
+    // Tokens reach the page as the app streams them, not once the whole reply is in.
+    this.stopFrames = call.on('frame', (frame) => {
       if (frame.type !== 'text' || this.call !== call) return;
-      const token = typeof frame.token === 'string' ? frame.token : '';
+      const token = frame.token;
       if (frame.last) {
         this.speaking = false;
         this.heard = '';

@@ -4,8 +4,9 @@
  * wire formats, for testing TAC apps (and any Twilio app) offline.
  *
  * Exports are grouped by folder (sorted by path): Calls/Messages and the
- * `twilio` client, customers, the emulator, faults and errors, products'
- * records, voice (caller, client, frames, TwiML), webhook signatures.
+ * `twilio` client, customers, the emulator, faults and errors, Conversation
+ * Intelligence, products' records, voice (caller, client, frames, TwiML),
+ * webhook signatures.
  */
 
 export {
@@ -29,6 +30,16 @@ export {
   TwilioEmulator,
 } from './emulator/index.ts';
 export type { Fault, FaultOptions, Product, TwilioErrorBody } from './http/index.ts';
+export type {
+  DeliverIntelligenceOptions,
+  IntelligenceControls,
+  IntelligenceOperator,
+  IntelligencePayload,
+  IntelligenceResponse,
+  OperatorOutputFormat,
+  OperatorResult,
+  OperatorResultInput,
+} from './intelligence/index.ts';
 export {
   type KnowledgeChunk,
   type KnowledgeSearchRecord,
@@ -61,6 +72,7 @@ export {
   type AnswerOptions,
   type AppFrame,
   type CallEnd,
+  type CallEvents,
   ConversationRelayClient,
   type ConversationRelayClientOptions,
   type ConversationRelayTwiml,
@@ -75,6 +87,7 @@ export {
   type PromptMessage,
   parseTwiml,
   type RelayClose,
+  type RelayEvents,
   type RelayProtocolError,
   type RelayReply,
   type SetupMessage,

@@ -34,6 +34,8 @@ export interface FakeAppOptions {
   onWsMessage?: (socket: ReceivedSocket, message: Record<string, unknown>) => void;
   /** Body of POST /conversation-relay-callback. @defaultValue '<Response><Hangup/></Response>' */
   callbackTwiml?: string;
+  /** Answer of POST /ci-webhook (given the JSON body). @defaultValue 200 `{ received: true }` */
+  ciAnswer?: (body: unknown) => { status: number; body: unknown };
 }
 
 /** The fake app's handle. */
@@ -43,6 +45,8 @@ export interface FakeApp {
   webhooks: ReceivedRequest[];
   twimlRequests: ReceivedRequest[];
   callbacks: ReceivedRequest[];
+  /** POST /ci-webhook (and /custom-ci) requests. */
+  ciWebhooks: ReceivedRequest[];
   sockets: ReceivedSocket[];
   /** Errors thrown by `onWebhook` handlers. */
   errors: unknown[];
@@ -84,6 +88,7 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
     webhooks: [],
     twimlRequests: [],
     callbacks: [],
+    ciWebhooks: [],
     sockets: [],
     errors: [],
     close: async () => {},
@@ -134,6 +139,14 @@ export async function startFakeApp(options: FakeAppOptions): Promise<FakeApp> {
     if (!entry.signatureValid) return reply.code(403).send('Invalid signature');
     return reply.type('application/xml').send(options.callbackTwiml ?? '<Response><Hangup/></Response>');
   });
+  for (const path of ['/ci-webhook', '/custom-ci']) {
+    app.post(path, async (req, reply) => {
+      const entry = record(req, state.ciWebhooks);
+      if (!entry.signatureValid) return reply.code(403).send({ error: 'Invalid signature' });
+      const answer = options.ciAnswer?.(entry.body) ?? { status: 200, body: { received: true } };
+      return reply.code(answer.status).send(answer.body);
+    });
+  }
   const wss = new WebSocketServer({ noServer: true });
   app.server.on('upgrade', (req, socket, head) => {
     const url = publicUrl({ headers: req.headers, url: req.url }, 'ws');

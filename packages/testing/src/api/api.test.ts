@@ -104,6 +104,55 @@ describe('Calls, Messages and Studio', () => {
     ).toBe(404);
   });
 
+  it("serves Studio's voice webhook without Basic auth, records the handoff and answers TwiML", async () => {
+    const path = `/v1/Accounts/${emu.accountSid}/Flows/${emu.studioFlowSid}?Trigger=incomingCall`;
+    const callSid = `CA${'a'.repeat(32)}`;
+    const form = {
+      AccountSid: emu.accountSid,
+      CallSid: callSid,
+      CallStatus: 'in-progress',
+      Direction: 'inbound',
+      From: '+15551110005',
+      To: emu.phoneNumber,
+      SessionStatus: 'ended',
+      HandoffData: '{"conversationId":"conv_conversation_x","attributes":{"reason":"help"}}',
+    };
+    // As ConversationRelay posts it: a form and no Authorization header.
+    const res = await api(emu, 'POST', path, { form }, null);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
+    expect(res.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    expect(emu.studio.executions).toEqual([
+      expect.objectContaining({
+        flowSid: emu.studioFlowSid,
+        trigger: 'voice',
+        to: '+15551110005',
+        from: emu.phoneNumber,
+        callSid,
+        parameters: {
+          HandoffData: { conversationId: 'conv_conversation_x', attributes: { reason: 'help' } },
+        },
+      }),
+    ]);
+    // Other paths still need auth; another account or a bad flow SID is a 404; a JSON body a 400.
+    expect((await api(emu, 'POST', `/v2/Flows/${emu.studioFlowSid}/Executions`, { form }, null)).status).toBe(
+      401,
+    );
+    expect(
+      (await api(emu, 'POST', `/v1/Accounts/AC${'1'.repeat(32)}/Flows/${emu.studioFlowSid}`, { form }, null))
+        .status,
+    ).toBe(404);
+    expect(
+      (await api(emu, 'POST', `/v1/Accounts/${emu.accountSid}/Flows/FW${'A'.repeat(32)}`, { form }, null))
+        .status,
+    ).toBe(404);
+    expect((await api(emu, 'POST', path, { json: form }, null)).status).toBe(400);
+    expect(emu.studio.executions).toHaveLength(1);
+    // Faults on 'studio' cover the webhook too.
+    emu.faults.set('studio', { status: 503 }, { times: 1 });
+    expect((await api(emu, 'POST', path, { form }, null)).status).toBe(503);
+  });
+
   it('refuses messages without To, From or Body', async () => {
     const path = `/2010-04-01/Accounts/${emu.accountSid}/Messages.json`;
     expect((await api(emu, 'POST', path, { form: { From: emu.phoneNumber, Body: 'x' } })).body.code).toBe(

@@ -10,6 +10,8 @@ export const AppTargetSchema = z.object({
   webhookPath: z.string().startsWith('/', 'webhookPath must start with "/"').default('/webhook'),
   /** Incoming-call TwiML. @defaultValue /twiml */
   twimlPath: z.string().startsWith('/', 'twimlPath must start with "/"').default('/twiml'),
+  /** Conversation Intelligence webhooks (`emu.intelligence.deliver()`). @defaultValue /ci-webhook */
+  ciWebhookPath: z.string().startsWith('/', 'ciWebhookPath must start with "/"').default('/ci-webhook'),
 });
 
 /** Input of `emu.setApp()`. */

@@ -10,6 +10,7 @@ import { checkBasicAuth } from '../http/basic-auth.ts';
 import { FaultInjector } from '../http/faults.ts';
 import { productOf } from '../http/products.ts';
 import { sendTwilioError, TwilioHttpError } from '../http/twilio-error.ts';
+import { IntelligenceControls } from '../intelligence/intelligence-controls.ts';
 import { registerKnowledgeRoutes } from '../knowledge/knowledge-routes.ts';
 import { KnowledgeStore } from '../knowledge/knowledge-store.ts';
 import { registerMemoryRoutes } from '../memory/memory-routes.ts';
@@ -126,6 +127,8 @@ export class TwilioEmulator {
   readonly knowledge: KnowledgeStore;
   /** Studio: `executions`. */
   readonly studio: StudioStore;
+  /** Conversation Intelligence: `deliver()` operator results to the app's `/ci-webhook`; `env`, `deliveries`. */
+  readonly intelligence: IntelligenceControls;
   readonly calls: CallControls;
   /** Messages API: `sent`. */
   readonly messages: { readonly sent: SentMessage[] };
@@ -139,7 +142,9 @@ export class TwilioEmulator {
   private readonly voice: VoiceCaller;
   private readonly inboxes = new Inboxes();
   private readonly customers = new Map<string, MessagingCustomer>();
-  private app: { url: string; origin: string; webhookUrl: string; twimlUrl: string } | undefined;
+  private app:
+    | { url: string; origin: string; webhookUrl: string; twimlUrl: string; ciWebhookPath: string }
+    | undefined;
   private chatCustomers = 0;
   private stopping: Promise<void> | undefined;
   private readonly stopped = new AbortController();
@@ -206,6 +211,13 @@ export class TwilioEmulator {
         },
         deliverToCustomer: (communication) => this.inboxes.deliver(communication),
       },
+    });
+    this.intelligence = new IntelligenceControls({
+      accountSid: this.accountSid,
+      memoryStoreId: this.memory.storeId,
+      sender: this.sender,
+      orchestrator: this.store,
+      app: () => this.app && { url: this.app.url, ciWebhookPath: this.app.ciWebhookPath },
     });
     const callRegistry = new CallRegistry(this.accountSid, this.sender);
     this.voice = new VoiceCaller({
@@ -318,8 +330,9 @@ export class TwilioEmulator {
 
   /**
    * Point the emulator at the app: Orchestrator webhooks go to
-   * `url + webhookPath` (it becomes the configuration's status callback) and
-   * calls to `url + twimlPath`; public hosts in TwiML are forwarded to `url`.
+   * `url + webhookPath` (it becomes the configuration's status callback),
+   * calls to `url + twimlPath` and Conversation Intelligence webhooks to
+   * `url + ciWebhookPath`; public hosts in TwiML are forwarded to `url`.
    */
   setApp(target: AppTarget): void {
     const app = parseOptions(AppTargetSchema, target, 'setApp options');
@@ -329,6 +342,7 @@ export class TwilioEmulator {
       origin: new URL(base).origin,
       webhookUrl: `${base}${app.webhookPath}`,
       twimlUrl: `${base}${app.twimlPath}`,
+      ciWebhookPath: app.ciWebhookPath,
     };
     this.store.configuration.statusCallbacks = [{ url: this.app.webhookUrl, method: 'POST' }];
     this.store.configuration.updatedAt = isoNow();

@@ -75,9 +75,7 @@ export function registerStudioRoutes(app: FastifyInstance, store: StudioStore, a
       }
       const form = (req.body ?? {}) as Record<string, string | undefined>;
       recordVoiceHandoff(store, flow, form);
-      return reply
-        .type('text/xml; charset=utf-8')
-        .send('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+      return reply.type('text/xml; charset=utf-8').send('<?xml version="1.0" encoding="UTF-8"?><Response/>');
     },
   );
 

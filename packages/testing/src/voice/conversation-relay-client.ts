@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import { AsyncQueue } from '../util/async-queue.ts';
 import { EmulatorError, EmulatorErrorCode } from '../util/emulator-error.ts';
 import { newId, randomPhone } from '../util/ids.ts';
+import { callListener, Listeners } from '../util/listeners.ts';
 import { signWebSocketUpgrade } from '../webhooks/signature.ts';
 import { resolveTarget } from '../webhooks/tunnel.ts';
 import { type AppFrame, checkAppFrame, type SetupMessage, type TextFrame } from './frames.ts';
@@ -59,6 +60,22 @@ export interface ConversationRelayClientOptions {
   onPrompt?: (text: string) => void;
   /** Called with every completed talk cycle. */
   onReply?: (reply: RelayReply) => void;
+  /**
+   * Called with every valid frame the app sends, as it arrives (parsed). Set
+   * here, it is in place before `setup` goes out, so no frame can be missed.
+   * Same as `on('frame', …)`.
+   */
+  onFrame?: (frame: AppFrame) => void;
+}
+
+/** Events of {@link ConversationRelayClient.on} and what their listeners get. */
+export interface RelayEvents {
+  /** Every valid frame the app sends, parsed, as it arrives (after it was recorded in `frames`). */
+  frame: AppFrame;
+  /** Every invalid frame the app sends, with the `error` sent back for it. */
+  invalidFrame: RelayProtocolError;
+  /** The WebSocket closed (once; a listener added afterwards is still called). */
+  close: RelayClose;
 }
 
 interface Cycle {
@@ -107,12 +124,15 @@ export class ConversationRelayClient {
   private invalidStreak = 0;
   private endFrame: { handoffData?: string } | undefined;
   private closingByCaller = false;
+  private readonly frameListeners = new Listeners<AppFrame>();
+  private readonly invalidFrameListeners = new Listeners<RelayProtocolError>();
 
   private constructor(ws: WebSocket, setup: SetupMessage, options: ConversationRelayClientOptions) {
     this.ws = ws;
     this.setup = setup;
     this.options = options;
     this.language = options.language ?? 'en-US';
+    if (options.onFrame) this.frameListeners.add(options.onFrame);
     this.replyQueue = new AsyncQueue(`a reply (text with last:true) on call ${setup.callSid}`);
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
@@ -199,6 +219,42 @@ export class ConversationRelayClient {
   /** True while the WebSocket is open. */
   get isOpen(): boolean {
     return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * Listen to the session: `frame` for every valid frame the app sends (as it
+   * arrives), `invalidFrame` for each invalid one, `close` when the WebSocket
+   * closes. Returns the function that removes the listener. A listener that
+   * throws is reported as an uncaught exception; the frame is recorded anyway.
+   *
+   * @example
+   * ```ts
+   * const stop = relay.on('frame', (frame) => {
+   *   if (frame.type === 'text') process.stdout.write(frame.token);
+   * });
+   * ```
+   */
+  on<E extends keyof RelayEvents>(event: E, listener: (value: RelayEvents[E]) => void): () => void {
+    switch (event) {
+      case 'frame':
+        return this.frameListeners.add(listener as (value: AppFrame) => void);
+      case 'invalidFrame':
+        return this.invalidFrameListeners.add(listener as (value: RelayProtocolError) => void);
+      case 'close': {
+        let active = true;
+        void this.closed.then((close) => {
+          if (active) callListener(listener as (value: RelayClose) => void, close);
+        });
+        return () => {
+          active = false;
+        };
+      }
+      default:
+        throw new EmulatorError(
+          EmulatorErrorCode.INVALID_OPTIONS,
+          `Unknown event "${String(event)}": use 'frame', 'invalidFrame' or 'close'`,
+        );
+    }
   }
 
   /** Send a `prompt` frame. */
@@ -362,8 +418,10 @@ export class ConversationRelayClient {
           : { raw },
       );
       const description = `Invalid message received: ${raw}`;
-      this.protocolErrors.push({ raw, reason: result.reason, description });
+      const protocolError = { raw, reason: result.reason, description };
+      this.protocolErrors.push(protocolError);
       this.invalidStreak += 1;
+      this.invalidFrameListeners.emit(protocolError);
       if (this.ws.readyState !== WebSocket.OPEN) return;
       this.send({ type: 'error', description });
       if (this.invalidStreak >= (this.options.maxConsecutiveInvalid ?? 10)) {
@@ -388,6 +446,7 @@ export class ConversationRelayClient {
       default:
         break;
     }
+    this.frameListeners.emit(frame);
     for (const waiter of [...this.frameWaiters]) {
       if (waiter.test(frame)) {
         this.frameWaiters.delete(waiter);

@@ -1,6 +1,12 @@
 import type { StudioExecution } from '../studio/studio-store.ts';
 import { EmulatorError, EmulatorErrorCode } from '../util/emulator-error.ts';
-import type { ConversationRelayClient, RelayProtocolError, RelayReply } from './conversation-relay-client.ts';
+import { callListener } from '../util/listeners.ts';
+import type {
+  ConversationRelayClient,
+  RelayEvents,
+  RelayProtocolError,
+  RelayReply,
+} from './conversation-relay-client.ts';
 import type { AppFrame } from './frames.ts';
 import type { ConversationRelayTwiml, ParsedTwiml } from './twiml.ts';
 
@@ -25,6 +31,16 @@ export interface CallEnd {
   callbackParams?: Record<string, string>;
   /** When the action URL was a Studio Flow webhook: the execution it started. */
   studioExecution?: StudioExecution;
+}
+
+/** Events of {@link EmulatedCall.on} and what their listeners get. */
+export interface CallEvents extends RelayEvents {
+  /**
+   * The call ended: the session is over and the `<Connect action>` callback (if
+   * any) was answered; same value as `await call.ended`. Once; a listener added
+   * afterwards is still called.
+   */
+  end: CallEnd;
 }
 
 /** @internal What the voice caller gives a call. */
@@ -136,6 +152,56 @@ export class EmulatedCall {
   /** Send anything over the WebSocket (protocol tests). */
   sendRaw(data: string): void {
     this.requireClient().sendRaw(data);
+  }
+
+  /**
+   * Listen to the call as it happens; returns the function that removes the listener.
+   *
+   * - `frame`: every valid frame the app sends, parsed, as it arrives (after it
+   *   was added to `call.frames`). Frames sent before you subscribe are not
+   *   replayed; pass `onFrame` to `emu.call()` to see every one.
+   * - `invalidFrame`: every frame that breaks ConversationRelay's rules, with the `error` sent back.
+   * - `close`: the WebSocket closed (`RelayClose`: code, reason, who closed it).
+   * - `end`: the call ended and the action callback was answered ({@link CallEnd}).
+   *
+   * `close` and `end` happen once and reach listeners added after the fact too.
+   * A call whose WebSocket never connected emits only `end`. A listener that
+   * throws is reported as an uncaught exception; the call carries on.
+   *
+   * @example
+   * ```ts
+   * const stop = call.on('frame', (frame) => {
+   *   if (frame.type === 'text') process.stdout.write(frame.token);
+   * });
+   * call.on('end', (end) => console.log(end.sessionStatus));
+   * ```
+   */
+  on<E extends keyof CallEvents>(event: E, listener: (value: CallEvents[E]) => void): () => void {
+    if (event === 'end') {
+      let active = true;
+      // `ended` never rejects in practice; a rejection has nothing to report to an `end` listener.
+      this.ended.then(
+        (end) => {
+          if (active) callListener(listener as (value: CallEnd) => void, end);
+        },
+        () => {},
+      );
+      return () => {
+        active = false;
+      };
+    }
+    if (event !== 'frame' && event !== 'invalidFrame' && event !== 'close') {
+      throw new EmulatorError(
+        EmulatorErrorCode.INVALID_OPTIONS,
+        `Unknown event "${String(event)}": use 'frame', 'invalidFrame', 'close' or 'end'`,
+      );
+    }
+    // Never connected: no frames and no socket to close will ever come.
+    if (!this.client) return () => {};
+    return this.client.on(
+      event as keyof RelayEvents,
+      listener as (value: RelayEvents[keyof RelayEvents]) => void,
+    );
   }
 
   /** Wait for a frame from the app matching `test`. */

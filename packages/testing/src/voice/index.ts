@@ -2,10 +2,11 @@ export {
   ConversationRelayClient,
   type ConversationRelayClientOptions,
   type RelayClose,
+  type RelayEvents,
   type RelayProtocolError,
   type RelayReply,
 } from './conversation-relay-client.ts';
-export { type CallEnd, EmulatedCall } from './emulated-call.ts';
+export { type CallEnd, type CallEvents, EmulatedCall } from './emulated-call.ts';
 export {
   type AppFrame,
   checkAppFrame,

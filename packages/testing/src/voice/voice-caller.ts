@@ -9,6 +9,7 @@ import { resolveTarget } from '../webhooks/tunnel.ts';
 import type { WebhookSender } from '../webhooks/webhook-sender.ts';
 import { ConversationRelayClient, type RelayReply } from './conversation-relay-client.ts';
 import { type CallEnd, EmulatedCall } from './emulated-call.ts';
+import type { AppFrame } from './frames.ts';
 import { type ParsedTwiml, parseTwiml } from './twiml.ts';
 
 /** What the voice caller needs from the emulator. */
@@ -45,6 +46,12 @@ export interface PlaceCallOptions {
   callType?: 'PSTN' | 'SIP' | 'CLIENT';
   /** `setup.callerName`. @defaultValue '' */
   callerName?: string;
+  /**
+   * Called with every valid frame the app sends on this call, parsed, as it
+   * arrives. In place before `setup` is sent, so even the first frame is seen;
+   * `call.on('frame', …)` does the same from the moment you subscribe.
+   */
+  onFrame?: (frame: AppFrame) => void;
 }
 
 /** Options of `emu.calls.answer()`. */
@@ -60,6 +67,8 @@ export interface AnswerOptions {
     | 'unknown';
   /** Merged over the TwiML's `<Parameter>`s. */
   customParameters?: Record<string, string>;
+  /** Called with every valid frame the app sends, from the first one (see {@link PlaceCallOptions.onFrame}). */
+  onFrame?: (frame: AppFrame) => void;
 }
 
 interface Session {
@@ -286,6 +295,7 @@ export class VoiceCaller {
           callStatus: inbound ? 'RINGING' : 'IN_PROGRESS',
           customParameters: { ...cr.parameters, ...options.customParameters },
         },
+        onFrame: options.onFrame,
         onPrompt: (text) => this.transcribe(conversationId, record.sid, customer, agent, text, 0),
         onReply: (reply: RelayReply) => {
           if (reply.text) this.transcribe(conversationId, record.sid, agent, customer, reply.text, 1);

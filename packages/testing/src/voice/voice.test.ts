@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, type FakeApp, type ReceivedSocket, startFakeApp } from '../__fixtures__/fake-app.ts';
 import { TwilioEmulator } from '../emulator/twilio-emulator.ts';
 import { EmulatorError } from '../util/emulator-error.ts';
+import type { CallEnd } from './emulated-call.ts';
+import type { AppFrame } from './frames.ts';
 
 type Twiml = (app: { url: string; host: string }, form: Record<string, string>) => string;
 
@@ -312,6 +314,42 @@ describe('voice: the emulator as a ConversationRelay caller', () => {
     expect(app.callbacks).toHaveLength(0);
   });
 
+  it("records a Studio voice handoff when the action is Studio's path on the emulator's own origin", async () => {
+    // TWILIO_API_BASE_URL replaces the origin of every Twilio host, webhooks.twilio.com included.
+    twiml = (a) =>
+      `<Response><Connect action="${emu.baseUrl}/v1/Accounts/${emu.accountSid}/Flows/${emu.studioFlowSid}?Trigger=incomingCall">` +
+      `<ConversationRelay url="ws://${a.host}/ws"/></Connect></Response>`;
+    const call = await emu.call({ from: '+15550009999' });
+    await call.say('agent please');
+    const end = await call.ended;
+    expect(end.studioExecution).toMatchObject({
+      flowSid: emu.studioFlowSid,
+      trigger: 'voice',
+      to: '+15550009999',
+      from: emu.phoneNumber,
+      callSid: call.callSid,
+      parameters: { HandoffData: { reason: 'caller asked for a human' } },
+    });
+    expect(emu.studio.executions).toEqual([end.studioExecution]);
+    expect(end.callbackParams?.['HandoffData']).toBe('{"reason":"caller asked for a human"}');
+    // Recorded, not posted: no request to the app nor to the emulator itself.
+    expect(emu.webhooks.filter((d) => d.kind === 'connect-action')).toEqual([]);
+    expect(app.callbacks).toHaveLength(0);
+    expect(emu.calls.get(call.callSid)?.status).toBe('in-progress');
+  });
+
+  it('posts other actions on the emulator origin as usual (only the Studio path is special)', async () => {
+    twiml = (a) =>
+      `<Response><Connect action="${emu.baseUrl}/v1/Accounts/${emu.accountSid}/Flows/not-a-flow">` +
+      `<ConversationRelay url="ws://${a.host}/ws"/></Connect></Response>`;
+    const call = await emu.call();
+    await call.say('agent please');
+    const end = await call.ended;
+    expect(end.studioExecution).toBeUndefined();
+    expect(emu.studio.executions).toEqual([]);
+    expect(emu.webhooks.filter((d) => d.kind === 'connect-action')).toHaveLength(1);
+  });
+
   it('answers an outbound call created through the Calls API', async () => {
     const created = await api(emu, 'POST', `/2010-04-01/Accounts/${emu.accountSid}/Calls.json`, {
       form: {
@@ -346,5 +384,80 @@ describe('voice: the emulator as a ConversationRelay caller', () => {
     );
     expect(updated.body.status).toBe('completed');
     expect((await call.ended).sessionStatus).toBe('completed');
+  });
+
+  describe('frame events', () => {
+    it("delivers each app frame to on('frame') as it arrives, until unsubscribed", async () => {
+      const fromOption: AppFrame[] = [];
+      const call = await emu.call({ onFrame: (f) => fromOption.push(f) });
+      const seen: AppFrame[] = [];
+      const stop = call.on('frame', (f) => seen.push(f));
+      // Only a last:false token comes back: nextReply() would still wait, the listener already has it.
+      await call.say('stream slowly');
+      await emu.waitFor(() => seen.length === 1);
+      expect(seen).toEqual([{ type: 'text', token: 'Once upon ', last: false }]);
+      expect(call.replies).toEqual([]);
+
+      await call.say('hello');
+      await call.nextReply();
+      expect(seen.slice(1)).toEqual([
+        { type: 'text', token: 'You said: ', last: false },
+        { type: 'text', token: 'hello', last: true },
+      ]);
+      stop();
+      await call.say('again');
+      await call.nextReply();
+      expect(seen).toHaveLength(3);
+      // The onFrame option saw every frame, as recorded in call.frames.
+      expect(fromOption).toHaveLength(5);
+      expect(fromOption).toEqual(call.frames);
+    });
+
+    it('reports invalid frames, the close and the end; close and end reach late listeners too', async () => {
+      const call = await emu.call();
+      const invalid: string[] = [];
+      const closes: number[] = [];
+      call.on('invalidFrame', (e) => invalid.push(e.raw));
+      call.on('close', (c) => closes.push(c.code));
+      await call.say('garbage');
+      const end = await call.ended;
+      expect(invalid).toEqual(Array.from({ length: 10 }, () => 'not json'));
+      expect(closes).toEqual([1007]);
+      const late = await new Promise((resolve) => call.on('end', resolve));
+      expect(late).toBe(end);
+      const lateClose = await new Promise<{ code: number }>((resolve) => call.on('close', resolve));
+      expect(lateClose.code).toBe(1007);
+    });
+
+    it("emits the end frame before the call's end, and nothing after unsubscribing from end", async () => {
+      const call = await emu.call();
+      const order: string[] = [];
+      call.on('frame', (f) => order.push(f.type));
+      const stopEnd = call.on('end', () => order.push('end (unsubscribed)'));
+      stopEnd();
+      call.on('end', (e) => order.push(`end ${e.sessionStatus}`));
+      await call.say('agent please');
+      await call.ended;
+      await emu.waitFor(() => order.includes('end ended'));
+      expect(order).toEqual(['text', 'end', 'end ended']);
+    });
+
+    it('gives a call that never connected only its end', async () => {
+      const strict = await startFakeApp({ authToken: 'a-different-token' });
+      try {
+        twiml = () =>
+          `<Response><Connect><ConversationRelay url="ws://${strict.host}/ws"/></Connect></Response>`;
+        const frames: AppFrame[] = [];
+        const call = await emu.call({ onFrame: (f) => frames.push(f) });
+        const stop = call.on('frame', (f) => frames.push(f));
+        expect(typeof stop).toBe('function');
+        const end = await new Promise<CallEnd>((resolve) => call.on('end', resolve));
+        expect(end.errorCode).toBe('39001');
+        expect(frames).toEqual([]);
+        expect(() => call.on('nope' as 'end', () => {})).toThrow(/Unknown event "nope"/);
+      } finally {
+        await strict.close();
+      }
+    });
   });
 });

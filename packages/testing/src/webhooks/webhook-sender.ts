@@ -14,7 +14,13 @@ export interface WebhookRetryPolicy {
 }
 
 /** What kind of request a {@link WebhookDelivery} was. */
-export type WebhookKind = 'orchestrator' | 'twiml' | 'connect-action' | 'call-status' | 'amd-status';
+export type WebhookKind =
+  | 'orchestrator'
+  | 'twiml'
+  | 'connect-action'
+  | 'call-status'
+  | 'amd-status'
+  | 'intelligence';
 
 /** One attempt of a delivery. */
 export interface WebhookAttempt {
