@@ -1,4 +1,4 @@
-import { type Logger, type LoggerOptions, pino } from 'pino';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 import { scrubObject, scrubPii } from './redact.ts';
 
 /** The logger type used across TAC (pino's, so fastify can share it). */
@@ -10,6 +10,8 @@ export interface CreateLoggerOptions {
   level?: string;
   /** Extra pino options (merged; PII hooks are always installed). */
   pino?: LoggerOptions;
+  /** Where lines go. @defaultValue stdout */
+  destination?: DestinationStream;
 }
 
 /**
@@ -18,20 +20,23 @@ export interface CreateLoggerOptions {
  */
 export function createLogger(options: CreateLoggerOptions = {}): TACLogger {
   const level = (options.level ?? process.env.TWILIO_LOG_LEVEL ?? 'info').toLowerCase();
-  return pino({
-    name: 'tac',
-    ...options.pino,
-    level,
-    hooks: {
-      // Scrub at the source: message strings and every object argument.
-      logMethod(args, method) {
-        const scrubbed = args.map((a) =>
-          typeof a === 'string' ? scrubPii(a) : scrubObject(a),
-        ) as Parameters<typeof method>;
-        method.apply(this, scrubbed);
+  return pino(
+    {
+      name: 'tac',
+      ...options.pino,
+      level,
+      hooks: {
+        // Scrub at the source: message strings and every object argument.
+        logMethod(args, method) {
+          const scrubbed = args.map((a) =>
+            typeof a === 'string' ? scrubPii(a) : scrubObject(a),
+          ) as Parameters<typeof method>;
+          method.apply(this, scrubbed);
+        },
       },
     },
-  });
+    options.destination ?? pino.destination(1),
+  );
 }
 
 /** A logger that writes nothing (tests, benchmarks). */
