@@ -1,8 +1,9 @@
 import { Agent, setTracingDisabled } from '@openai/agents';
 import { createAiSdkAgent } from '@tac/ai-sdk';
 import type { TACAgent, TACTool } from '@tac/core';
-import { createRunnableAgent } from '@tac/langchain';
+import { createRunnableAgent, toLangChainTools } from '@tac/langchain';
 import { wrapOpenAIAgent } from '@tac/openai-agents';
+import { createAgent } from 'langchain';
 import { aiSdkScriptedModel } from './models/ai-sdk-model.ts';
 import { ScriptedChatModel } from './models/langchain-model.ts';
 import { OpenAIAgentsScriptedModel } from './models/openai-agents-model.ts';
@@ -18,9 +19,9 @@ export interface AgentSpec {
   tools: TACTool[];
 }
 
-/** Builds a TACAgent with one framework, from its own offline scripted model. */
+/** Builds a TACAgent with one framework (or one way of using it), from its own offline scripted model. */
 export interface AdapterFactory {
-  name: 'ai-sdk' | 'openai-agents' | 'langchain';
+  name: 'ai-sdk' | 'openai-agents' | 'langchain' | 'langchain-graph';
   build(spec: AgentSpec): TACAgent;
 }
 
@@ -45,5 +46,18 @@ export const adapters: AdapterFactory[] = [
     name: 'langchain',
     build: ({ recorder, instructions, tools }) =>
       createRunnableAgent(new ScriptedChatModel(recorder), { instructions, tools }),
+  },
+  {
+    // The same adapter serving a `createAgent` graph, which runs its own model→tool loop:
+    // built with `toLangChainTools(tools)` so the graph's tools run bound to the TAC turn.
+    name: 'langchain-graph',
+    build: ({ recorder, instructions, tools }) =>
+      createRunnableAgent(
+        createAgent({ model: new ScriptedChatModel(recorder), tools: toLangChainTools(tools) }),
+        {
+          instructions,
+          tools,
+        },
+      ),
   },
 ];

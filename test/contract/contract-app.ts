@@ -1,5 +1,6 @@
 import {
   createSilentLogger,
+  type SessionStore,
   SMSChannel,
   TAC,
   type TACAgent,
@@ -19,14 +20,28 @@ export interface Conversation {
   readonly id: string | undefined;
 }
 
+/** How the app around the agent is built (beyond the agent's own options). */
+export interface ContractAppOptions {
+  /** Where sessions and history live. @defaultValue TAC's in-memory store */
+  sessionStore?: SessionStore;
+}
+
 /**
  * A TAC app with SMS and voice behind a real TACServer on 127.0.0.1, wired to
  * a fresh emulator, serving `agent`. `close()` stops both; call it in `afterEach`.
  */
-export async function startContractApp(agent: TACAgent, options: Partial<UseAgentOptions> = {}) {
+export async function startContractApp(
+  agent: TACAgent,
+  options: Partial<UseAgentOptions> = {},
+  app: ContractAppOptions = {},
+) {
   const emu = await TwilioEmulator.start({ logger: false });
   try {
-    const tac = await TAC.create({ config: TACConfig.fromEnv(emu.env), logger: createSilentLogger() });
+    const tac = await TAC.create({
+      config: TACConfig.fromEnv(emu.env),
+      logger: createSilentLogger(),
+      sessionStore: app.sessionStore,
+    });
     tac.registerChannel(new SMSChannel(tac, { memoryMode: 'never' }));
     tac.registerChannel(new VoiceChannel(tac, { memoryMode: 'never' }));
     tac.useAgent(agent, options);

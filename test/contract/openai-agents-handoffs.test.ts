@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import './adapters.ts'; // disables OpenAI Agents tracing (offline)
 import { type ContractApp, startContractApp } from './contract-app.ts';
+import { CopyingSessionStore } from './copying-session-store.ts';
 import { OpenAIAgentsScriptedModel } from './models/openai-agents-model.ts';
 import { lastUserText, recordScript } from './models/script.ts';
 
@@ -14,9 +15,15 @@ describe('@tac/openai-agents: handoffs between the user agents', () => {
     await app?.close();
   });
 
-  it.each(['sms', 'voice'] as const)(
-    'hand off within a turn, keep TAC tools after it, and stay with the new agent (%s)',
-    async (channel) => {
+  it.each([
+    ['sms', 'in-memory'],
+    ['voice', 'in-memory'],
+    // A store that hands out copies (Redis-like): the active agent survives only if it is written back.
+    ['sms', 'copying'],
+    ['voice', 'copying'],
+  ] as const)(
+    'hand off within a turn, keep TAC tools after it, and stay with the new agent (%s, %s store)',
+    async (channel, store) => {
       const seen: string[] = [];
       const refund = defineTool({
         name: 'issue_refund',
@@ -42,7 +49,8 @@ describe('@tac/openai-agents: handoffs between the user agents', () => {
       const model = new OpenAIAgentsScriptedModel(recorder);
       const billing = new Agent({ name: 'billing', instructions: 'Billing.', model });
       const support = new Agent({ name: 'support', instructions: 'Support.', model, handoffs: [billing] });
-      app = await startContractApp(wrapOpenAIAgent(support, { tools: [refund] }));
+      const sessionStore = store === 'copying' ? new CopyingSessionStore() : undefined;
+      app = await startContractApp(wrapOpenAIAgent(support, { tools: [refund] }), {}, { sessionStore });
 
       const conversation = await app.open(channel);
       expect(await conversation.send('Refund order A1')).toBe('Billing: refunded.');

@@ -15,9 +15,10 @@ import {
   TACServer,
   VoiceChannel,
 } from '@tac/core';
-import { createRunnableAgent } from '@tac/langchain';
+import { createRunnableAgent, toLangChainTools } from '@tac/langchain';
 import { wrapOpenAIAgent } from '@tac/openai-agents';
 import { TwilioEmulator } from '@tac/testing';
+import { createAgent } from 'langchain';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import './adapters.ts'; // disables OpenAI Agents tracing (offline)
@@ -66,10 +67,18 @@ function langChainSnippet(): TACAgent {
   return createRunnableAgent(model, { instructions, tools: [lookupOrder] });
 }
 
+// --- docs/adapters.md: LangChain.js createAgent graph -----------------------------------------
+function langChainGraphSnippet(): TACAgent {
+  const model = new ScriptedChatModel(recordScript(script)); // docs: new ChatOpenAI({ model: 'gpt-4o-mini' })
+  const graph = createAgent({ model, tools: toLangChainTools([lookupOrder]) });
+  return createRunnableAgent(graph, { instructions, tools: [lookupOrder] });
+}
+
 describe.each([
   ['@tac/ai-sdk', aiSdkSnippet],
   ['@tac/openai-agents', openAIAgentsSnippet],
   ['@tac/langchain', langChainSnippet],
+  ['@tac/langchain (createAgent graph)', langChainGraphSnippet],
 ])('README snippet: %s', (_name, snippet) => {
   let stop: (() => Promise<void>) | undefined;
   afterEach(async () => {

@@ -206,6 +206,31 @@ describe('createRunnableAgent', () => {
     expect(orphan).toMatchObject({ status: 'error' });
   });
 
+  it('checks a createAgent-shaped graph at construction, and only such graphs', () => {
+    const graphOf = (tools: unknown[], extra: Record<string, unknown> = {}) => ({
+      options: { model: {}, tools, ...extra },
+      streamEvents: () => (async function* () {})(),
+    });
+    const good = graphOf(toLangChainTools([lookupTool]));
+    expect(createRunnableAgent(good, { tools: [lookupTool] }).name).toBe('langchain:Object');
+    const named = { ...good, options: { ...good.options, name: 'front' } };
+    expect(createRunnableAgent(named, { tools: [lookupTool] }).name).toBe('langchain:front');
+    expect(() => createRunnableAgent(good)).toThrow(/missing from createRunnableAgent/);
+    expect(() => createRunnableAgent(graphOf([{ name: 'lookup' }]), { tools: [lookupTool] })).toThrow(
+      /no tool "lookup" made by toLangChainTools/,
+    );
+    expect(() =>
+      createRunnableAgent(graphOf(toLangChainTools([lookupTool]), { checkpointer: {} }), {
+        tools: [lookupTool],
+      }),
+    ).toThrow(/without a checkpointer/);
+    // Runnables (here a chain) are not graphs of createAgent: their tools are the adapter's business.
+    const chain = ChatPromptTemplate.fromMessages([new MessagesPlaceholder('messages')]).pipe(
+      new Scripted(toolThenText),
+    );
+    expect(() => createRunnableAgent(chain, { tools: [lookupTool] })).not.toThrow();
+  });
+
   it('rejects bad input at construction', () => {
     expect(() => createRunnableAgent({} as never)).toThrow(TACError);
     expect(() => createRunnableAgent(new Scripted(() => ({})), { inputShape: 'x' as never })).toThrow(

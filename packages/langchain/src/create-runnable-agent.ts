@@ -1,6 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { type AIMessageChunk, type BaseMessage, isBaseMessage, ToolMessage } from '@langchain/core/messages';
 import type { Runnable, RunnableConfig } from '@langchain/core/runnables';
+import type { StreamEvent } from '@langchain/core/tracers/log_stream';
 import {
   type AgentTurnInput,
   isTACTool,
@@ -11,6 +12,7 @@ import {
   toolResultText,
 } from '@tac/core';
 import { z } from 'zod';
+import { assertGraphFits } from './assert-graph-fits.ts';
 import { TAC_TURN_KEY, type TACTurnData } from './tac-runnable-config.ts';
 import { toLangChainMessages } from './to-langchain-messages.ts';
 import { toLangChainTools } from './to-langchain-tools.ts';
@@ -19,7 +21,7 @@ import { toLangChainTools } from './to-langchain-tools.ts';
 export interface RunnableAgentOptions {
   /** TAC tools: bound to a chat model by the adapter, or (for a graph) given to it with `toLangChainTools`. @defaultValue [] */
   tools?: readonly TACTool[];
-  /** Name for logs. @defaultValue `langchain:<runnable name>` */
+  /** Name for logs. @defaultValue `langchain:<runnable name>` (a graph's `name`, or `ReactAgent`) */
   name?: string;
   /** System prompt, composed with memory by core and sent as the first `SystemMessage` (omitted when empty). */
   instructions?: string;
@@ -31,12 +33,28 @@ export interface RunnableAgentOptions {
    * @defaultValue `messages` when the runnable wraps a chat model, otherwise `state`
    */
   inputShape?: 'messages' | 'state';
-  /** Merged into every call (callbacks, tags, metadata, recursionLimit, configurable). */
+  /**
+   * Merged into every call (callbacks, tags, metadata, recursionLimit, configurable).
+   * `signal` is always the turn's.
+   * @defaultValue `{ recursionLimit: max(25, 4 × (maxToolRounds + 1)) }`
+   */
   config?: RunnableConfig;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any runnable shape can be served.
 type AnyRunnable = Runnable<any, any>;
+
+/**
+ * What the adapter needs of a `createAgent` graph (LangChain's `ReactAgent`,
+ * which is not a `Runnable`): `streamEvents` with `version: 'v2'`.
+ */
+export interface StreamEventsGraph {
+  // biome-ignore lint/suspicious/noExplicitAny: graph state and config types vary with the graph.
+  streamEvents(input: any, config: any): AsyncIterable<StreamEvent>;
+}
+
+/** Anything {@link createRunnableAgent} serves. */
+export type ServableRunnable = AnyRunnable | StreamEventsGraph;
 
 const OptionsSchema = z.strictObject({
   tools: z
@@ -96,14 +114,34 @@ async function* modelStep(
 }
 
 /**
+ * The turn's bound on model→tool rounds for runnables that loop on their own
+ * (a `createAgent` graph): the adapter counts model calls that ask for tools
+ * and stops the run at the first one beyond `maxToolRounds`.
+ */
+interface RoundLimit {
+  readonly max: number;
+  /** Model calls so far that asked for tools. */
+  toolRounds: number;
+  /** Aborts the run when the bound is reached (combined with the turn's signal). */
+  readonly stop: AbortController;
+}
+
+/** The output of a chat-model run, as reported in `on_chat_model_end`. */
+function toolCallsOf(output: unknown): number {
+  return isAIMessageLike(output) ? (output.tool_calls?.length ?? 0) : 0;
+}
+
+/**
  * Stream any runnable through `streamEvents` v2: chat-model tokens (models
  * tagged `nostream` excluded), or the root's string chunks when no chat model
- * ran (plain code such as a `RunnableLambda`). Returns the root's output.
+ * ran (plain code such as a `RunnableLambda`). Returns the root's output, or
+ * `undefined` when the run was stopped at the round limit.
  */
 async function* eventsStep(
-  runnable: AnyRunnable,
+  runnable: ServableRunnable,
   payload: unknown,
   config: RunnableConfig,
+  limit: RoundLimit,
 ): AsyncGenerator<string, unknown> {
   let sawModel = false;
   let output: unknown;
@@ -123,8 +161,31 @@ async function* eventsStep(
     } else if (root && (event.event === 'on_chain_end' || event.event === 'on_chat_model_end')) {
       output = event.data?.output;
     }
+    if (event.event === 'on_chat_model_end' && toolCallsOf(event.data?.output) > 0) {
+      limit.toolRounds++;
+      if (limit.toolRounds > limit.max) {
+        // A graph would run these calls and ask the model again: stop it here. Its
+        // signal (not a `break`) is what stops a graph that already moved on.
+        limit.stop.abort(new Error(`tool round limit (${limit.max}) reached`));
+        return undefined;
+      }
+    }
   }
   return output;
+}
+
+/** A name for logs: the runnable's own, a `createAgent` graph's `name` option, or its class. */
+function runnableName(runnable: ServableRunnable): string {
+  if ('getName' in runnable && typeof runnable.getName === 'function') return runnable.getName();
+  const graph = runnable as { options?: { name?: unknown }; constructor?: { name?: string } };
+  return typeof graph.options?.name === 'string'
+    ? graph.options.name
+    : (graph.constructor?.name ?? 'runnable');
+}
+
+/** LangGraph's error for a run that exceeded `recursionLimit` (matched by name: no langgraph import). */
+function isRecursionLimit(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'GraphRecursionError';
 }
 
 /**
@@ -137,9 +198,16 @@ async function* eventsStep(
  * - A chain (prompt | model, a model binding): streamed with `streamEvents`;
  *   when its result carries tool calls, the adapter runs them and calls the
  *   chain again with the results, the same way.
- * - A `createAgent` graph: it runs its own loop; build it with
- *   `toLangChainTools(tools)` so TAC tools find the turn (passed in
- *   `config.configurable`), and bound it with `config.recursionLimit`.
+ * - A `createAgent` graph: it runs its own loop. Build it with
+ *   `createAgent({ model, tools: toLangChainTools(tools) })` and pass the same
+ *   `tools` here (checked at construction), so TAC tools run bound to the turn
+ *   (it travels in `config.configurable`); your own LangChain tools may sit
+ *   next to them (they run, but only TAC tools are recorded in history). Give
+ *   the instructions here, not as `systemPrompt` (core composes memory into
+ *   them), and no checkpointer (TAC passes the history every turn). The
+ *   adapter stops the graph when a model call beyond `maxToolRounds` asks for
+ *   tools; a `GraphRecursionError` (`config.recursionLimit`) ends the turn the
+ *   same quiet way.
  *
  * Cancellation goes through `config.signal`; LangChain throws on abort, which
  * ends the turn quietly.
@@ -152,8 +220,11 @@ async function* eventsStep(
  * }));
  * ```
  */
-export function createRunnableAgent(runnable: AnyRunnable, options: RunnableAgentOptions = {}): TACAgent {
-  if (typeof runnable?.stream !== 'function' || typeof runnable.streamEvents !== 'function') {
+export function createRunnableAgent(
+  runnable: ServableRunnable,
+  options: RunnableAgentOptions = {},
+): TACAgent {
+  if (typeof runnable?.streamEvents !== 'function') {
     throw new TACError(
       TACErrorCode.INVALID_ARGUMENT,
       'createRunnableAgent(runnable): expected a LangChain Runnable (a chat model, a chain, or a createAgent graph).',
@@ -165,15 +236,19 @@ export function createRunnableAgent(runnable: AnyRunnable, options: RunnableAgen
     throw new TACError(TACErrorCode.INVALID_ARGUMENT, `createRunnableAgent: ${problems.join('; ')}`);
   }
   const tools = options.tools ?? [];
+  assertGraphFits(runnable, tools);
   const chatModel = isChatModel(runnable) ? runnable : undefined;
   const shape = options.inputShape ?? (wrapsChatModel(runnable) ? 'messages' : 'state');
   const lcTools = toLangChainTools(tools);
 
-  async function* turn(input: AgentTurnInput): AsyncGenerator<string> {
+  async function* turn(input: AgentTurnInput, limit: RoundLimit): AsyncGenerator<string> {
     const data: TACTurnData = { input, tools: new Map(input.tools.map((t) => [t.name, t])) };
     const config: RunnableConfig = {
+      // Room for every allowed round of a graph (model and tool nodes, plus a few
+      // middleware nodes); the adapter's own round count is the real bound.
+      recursionLimit: Math.max(25, 4 * (input.maxToolRounds + 1)),
       ...options.config,
-      signal: input.signal,
+      signal: AbortSignal.any([input.signal, limit.stop.signal]),
       configurable: { ...options.config?.configurable, [TAC_TURN_KEY]: data },
     };
     const messages = toLangChainMessages(input.instructions, input.history, input.message);
@@ -183,7 +258,7 @@ export function createRunnableAgent(runnable: AnyRunnable, options: RunnableAgen
     for (let round = 1; ; round++) {
       const final = withTools
         ? yield* modelStep(withTools, messages, config)
-        : yield* eventsStep(runnable, shape === 'messages' ? messages : { messages }, config);
+        : yield* eventsStep(runnable, shape === 'messages' ? messages : { messages }, config, limit);
       const ai = isAIMessageLike(final) ? final : undefined;
       const calls = ai?.tool_calls ?? [];
       // The round after the last allowed one is for the answer: further calls are ignored.
@@ -208,15 +283,18 @@ export function createRunnableAgent(runnable: AnyRunnable, options: RunnableAgen
   }
 
   return {
-    name: options.name ?? `langchain:${runnable.getName?.() ?? 'runnable'}`,
+    name: options.name ?? `langchain:${runnableName(runnable)}`,
     tools,
     instructions: options.instructions,
     async *stream(input) {
+      const limit: RoundLimit = { max: input.maxToolRounds, toolRounds: 0, stop: new AbortController() };
       try {
-        yield* turn(input);
+        yield* turn(input, limit);
       } catch (error) {
-        // LangChain's iterators throw the abort reason; an abort is a normal end of the turn.
-        if (input.signal.aborted) return;
+        // LangChain's iterators throw the abort reason; an abort (the turn's, or ours at the
+        // round limit) is a normal end of the turn. So is a graph's recursion limit: like the
+        // round limit, it ends the turn with what was said (core fills in a short line if nothing).
+        if (input.signal.aborted || limit.stop.signal.aborted || isRecursionLimit(error)) return;
         throw error;
       }
     },

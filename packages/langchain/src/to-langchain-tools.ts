@@ -11,6 +11,16 @@ import {
 } from '@tac/core';
 import { turnOfConfig } from './tac-runnable-config.ts';
 
+/** Marks a LangChain tool made by {@link toLangChainTools} with the name of its TAC tool. */
+export const TAC_TOOL_MARK: unique symbol = Symbol.for('tac.langchain.tool');
+
+/** The TAC tool name behind a LangChain tool made by {@link toLangChainTools}, if it is one. */
+export function tacToolNameOf(lcTool: unknown): string | undefined {
+  if (typeof lcTool !== 'object' || lcTool === null) return undefined;
+  const name = (lcTool as { [TAC_TOOL_MARK]?: unknown })[TAC_TOOL_MARK];
+  return typeof name === 'string' ? name : undefined;
+}
+
 interface ToolRuntimeLike {
   configurable?: Record<string, unknown>;
   context?: unknown;
@@ -85,6 +95,8 @@ export function toLangChainTools(tools: readonly TACTool[]): DynamicStructuredTo
     ) as unknown as DynamicStructuredTool;
     // Some tools refine their description after start-up (the knowledge tool reads its knowledge base's).
     Object.defineProperty(lcTool, 'description', { get: () => tacTool.description, enumerable: true });
+    // Lets createRunnableAgent check at start-up that a graph was built with these tools.
+    Object.defineProperty(lcTool, TAC_TOOL_MARK, { value: tacTool.name });
     return lcTool;
   });
 }

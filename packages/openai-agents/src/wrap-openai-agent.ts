@@ -17,7 +17,12 @@ import { toOpenAIAgentsTools } from './to-openai-agents-tools.ts';
 // biome-ignore lint/suspicious/noExplicitAny: agents of any context and output type can be wrapped.
 type AnyAgent = Agent<any, any>;
 
-/** Where the agent that last spoke is remembered, so a handed-off conversation stays with it. */
+/**
+ * Where the agent that last spoke is remembered (`session.metadata`), so a
+ * handed-off conversation stays with it. The adapter only changes the turn's
+ * session object; core writes the change back through the session store when
+ * the turn ends, so it works with any store (including ones that hand out copies).
+ */
 export const ACTIVE_AGENT_METADATA_KEY = 'openaiAgents.activeAgent';
 
 /** Options of {@link wrapOpenAIAgent}. */
@@ -37,7 +42,8 @@ export interface WrapOpenAIAgentOptions {
   maxTurns?: number;
   /**
    * Start each turn with the agent that answered last in this conversation
-   * (after a handoff between your agents), kept in `session.metadata`.
+   * (after a handoff between your agents), kept in `session.metadata` under
+   * {@link ACTIVE_AGENT_METADATA_KEY} (persisted by core at the end of the turn).
    * @defaultValue true
    */
   resumeLastAgent?: boolean;

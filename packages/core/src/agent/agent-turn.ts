@@ -2,6 +2,7 @@ import { MemoryPromptBuilder } from '../memory/memory-prompt-builder.ts';
 import type { TAC } from '../tac.ts';
 import type { MessageReadyContext } from '../turn/handlers.ts';
 import type { HistoryItem } from '../turn/history.ts';
+import { persistMetadataChanges, snapshotMetadata } from './session-metadata.ts';
 import { TextQueue } from './text-queue.ts';
 import { ToolRecorder } from './tool-recorder.ts';
 import { historyForTurn } from './turn-history.ts';
@@ -61,6 +62,8 @@ export function runAgentTurn(params: AgentTurnParams): AgentTurnHandle {
     maxToolRounds: options.maxToolRounds,
   });
   const log = { conversationId: session.conversationId, channel: ctx.channel, turnId };
+  // Adapters keep per-conversation state in session.metadata; written back once, when the turn ends.
+  const metadataBefore = snapshotMetadata(session);
 
   const inputFor = (candidate: TACAgent): AgentTurnInput => {
     const compose = (base: string) =>
@@ -116,7 +119,9 @@ export function runAgentTurn(params: AgentTurnParams): AgentTurnHandle {
     } else {
       if (!signal.aborted && produced === '') {
         // Silence hangs a voice call: say something.
-        produced = session.pendingHandoffData ? options.handoffReplyMessage : options.emptyReplyMessage;
+        // Voice keeps the handoff pending until the reply is out; messaging marks it started.
+        const handedOff = session.pendingHandoffData || session.metadata['handoffInitiatedAt'];
+        produced = handedOff ? options.handoffReplyMessage : options.emptyReplyMessage;
         tac.logger.warn(
           { ...log, agent: agent.name },
           'agent produced no text; sent the empty-reply message',
@@ -139,6 +144,9 @@ export function runAgentTurn(params: AgentTurnParams): AgentTurnHandle {
     // A conversation that ended meanwhile (hang-up) must not get its history back.
     if (items.length > 0 && (await tac.sessions.get(session.conversationId))) {
       await tac.sessions.appendHistory(session.conversationId, items, tac.options.maxHistoryItems);
+    }
+    if (await persistMetadataChanges(tac, session, metadataBefore)) {
+      tac.logger.debug(log, 'session metadata written back');
     }
   }
 

@@ -47,6 +47,13 @@ export interface AgentTurnInput {
   tools: readonly BoundTool[];
   /** Fires on barge-in, a newer message, the turn timeout or shutdown: cancel the model with it. */
   signal: AbortSignal;
+  /**
+   * The conversation's session. An adapter may keep per-conversation state in
+   * `session.metadata` (namespace its keys, e.g. `openaiAgents.activeAgent`):
+   * core writes what the turn changed there back through the session store
+   * when the turn ends (unless the conversation ended meanwhile), and the next
+   * turn sees it, whatever the store.
+   */
   session: ConversationSession;
   channel: ChannelType;
   /** Upper bound on model→tool→model rounds in this turn. */

@@ -305,6 +305,33 @@ describe('tac.useAgent', () => {
     expect(await turn('hmm')).toBe('Could you repeat that?');
   });
 
+  it('says the handoff line when the agent handed off without a word (voice and messaging)', async () => {
+    const options = { emptyReplyMessage: 'Could you repeat that?', handoffReplyMessage: 'Connecting you.' };
+    // What the handoff tool leaves: voice keeps the payload for the end frame, messaging a marker.
+    tac.useAgent(
+      scriptedAgent(async function* (input) {
+        input.session.pendingHandoffData = {
+          conversationId: 'CA1',
+          storeId: '',
+          profileId: '',
+          attributes: {},
+        };
+        yield ''; // no text
+      }),
+      options,
+    );
+    expect(await turn('a human please')).toBe('Connecting you.');
+    session.pendingHandoffData = undefined;
+    tac.useAgent(
+      scriptedAgent(async function* (input) {
+        input.session.metadata['handoffInitiatedAt'] = '2025-01-01T00:00:00Z';
+        yield ''; // no text
+      }),
+      options,
+    );
+    expect(await turn('a human please', undefined, smsChannel)).toBe('Connecting you.');
+  });
+
   it('a superseded messaging turn leaves only its tool records (its messages are answered again)', async () => {
     const ac = new AbortController();
     const agent = scriptedAgent(async function* (input) {

@@ -5,6 +5,7 @@ import type { MessageReadyHandler } from '../turn/handlers.ts';
 import { runAgentTurn } from './agent-turn.ts';
 import { ConversationQueue } from './conversation-queue.ts';
 import { isTACTool } from './is-tac-tool.ts';
+import { refreshMetadata } from './session-metadata.ts';
 import { trimToHeard } from './turn-history.ts';
 import type { TACAgent } from './types.ts';
 import { isTACAgent, parseUseAgentOptions, type UseAgentOptions } from './use-agent-options.ts';
@@ -74,9 +75,11 @@ function queueOf(tac: TAC): ConversationQueue {
 /**
  * Install `agent` as the message handler of `tac` (what {@link TAC.useAgent}
  * does). Each turn: wait for the conversation's previous turn to finish its
- * history, load history, compose instructions with memory, bind tools to the
- * turn, and stream the agent's text; history is written when the turn ends
- * (see {@link historyForTurn} for what a barge-in or failure leaves). A
+ * history, load history (and the session metadata that turn wrote), compose
+ * instructions with memory, bind tools to the turn, and stream the agent's
+ * text; history, and any change to `session.metadata`, are written back
+ * through the session store when the turn ends (see {@link historyForTurn}
+ * for what a barge-in or failure leaves). A
  * barge-in after the reply was sent trims the recorded reply to what the
  * caller heard.
  *
@@ -93,6 +96,7 @@ export function useAgent(tac: TAC, agent: TACAgent, options: Partial<UseAgentOpt
     const id = ctx.conversationId;
     const release = await queue.enter(id);
     try {
+      await refreshMetadata(tac, ctx.session);
       const history = await tac.sessions.getHistory(id);
       const turnId = ctx.turnId ?? randomUUID();
       tac.logger.debug(

@@ -62,7 +62,10 @@ async function memoryForTurn(
     const memory = await tac.retrieveMemory(session, query);
     if (mode === 'once') {
       session.cachedMemory = memory.toJSON();
-      await tac.sessions.set(session);
+      // Write only the cache onto the stored copy: this object may predate changes another turn
+      // saved meanwhile, and a conversation that ended during the recall must not come back.
+      const stored = await tac.sessions.get(session.conversationId);
+      if (stored) await tac.sessions.set({ ...stored, cachedMemory: session.cachedMemory });
     }
     tac.events.emit('memory-retrieved', {
       ...ref,
