@@ -72,10 +72,14 @@ export class TACEvents {
   /** Emit; listener errors are swallowed so observers can never break a turn. */
   emit<K extends keyof TACEventMap>(event: K, payload: TACEventMap[K]): void {
     if (this.emitter.listenerCount(event) === 0) return;
-    try {
-      this.emitter.emit(event, payload);
-    } catch {
-      // Observers must not affect customers.
+    // One listener at a time: EventEmitter stops at the first throw, and core's
+    // own listeners (useAgent's barge-in history trim) must still run.
+    for (const listener of this.emitter.listeners(event)) {
+      try {
+        (listener as (payload: TACEventMap[K]) => void)(payload);
+      } catch {
+        // Observers must not affect customers.
+      }
     }
   }
 
