@@ -2,11 +2,12 @@
  * `npm run bench`: every benchmark of issue 7, ours and its floor side by side
  * in one run, then `bench/results/*.json` and BENCHMARKS.md.
  *
- *   npm run bench                      full run (about 6–8 minutes on 2 cores)
+ *   npm run bench                      full run (about 5 minutes on 2 cores; must stay under 10)
  *   npm run bench -- --quick           shorter windows, 2 repetitions (a smoke run)
  *   npm run bench -- --only=voice-turn,barge-in
  *   npm run bench -- --reps=5
  *   npm run bench -- --profile         also write CPU profiles of our servers to bench/results/profiles
+ *   npm run bench -- --report-only     regenerate BENCHMARKS.md from bench/results (after editing bench/analysis.md)
  *   npm run bench -- --only=voice-turn --experiment=cork
  *                                      try a candidate fix on our servers (bench/servers/experiments.ts);
  *                                      results go to bench/results/experiments/<name>/ with a comparison
@@ -19,7 +20,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { REPO_ROOT } from './lib/child.ts';
 import { machineFacts, probeBackground, waitForQuiet } from './lib/machine.ts';
-import { writeExperimentComparison, writeReport } from './lib/report.ts';
+import { rewriteReport, writeExperimentComparison, writeReport } from './lib/report.ts';
 import type { Suite, SuiteResult } from './lib/suite.ts';
 import { hotSpots } from './profile/top-functions.ts';
 import { type Experiment, parseExperiments } from './servers/experiments.ts';
@@ -31,13 +32,22 @@ interface Flags {
   reps: number | undefined;
   profile: boolean;
   experiments: Experiment[];
+  reportOnly: boolean;
 }
 
 function parseFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { only: undefined, quick: false, reps: undefined, profile: false, experiments: [] };
+  const flags: Flags = {
+    only: undefined,
+    quick: false,
+    reps: undefined,
+    profile: false,
+    experiments: [],
+    reportOnly: false,
+  };
   for (const a of argv) {
     if (a === '--quick') flags.quick = true;
     else if (a === '--profile') flags.profile = true;
+    else if (a === '--report-only') flags.reportOnly = true;
     else if (a.startsWith('--only=')) flags.only = a.slice(7).split(',').filter(Boolean);
     else if (a.startsWith('--reps=')) flags.reps = Number(a.slice(7));
     else if (a.startsWith('--experiment=')) flags.experiments = parseExperiments(a.slice(13));
@@ -95,15 +105,17 @@ if (flags.profile) mkdirSync(profileDir, { recursive: true });
 const machine = machineFacts();
 const log = (m: string) => process.stdout.write(`${m}\n`);
 log(
-  `TAC benchmarks on ${machine.cpuModel} × ${machine.cpus}, Node ${machine.node}, pinned: ${machine.pinned}`,
+  `TAC benchmarks on ${machine.cpuModel} × ${machine.cpus}, Node ${machine.node}, pinned: ${machine.pinned}, nice: ${machine.nice}`,
 );
 const runStarted = performance.now();
-const selected: Suite[] = SUITES.filter((s) => !flags.only || flags.only.includes(s.id));
+const selected: Suite[] = flags.reportOnly
+  ? []
+  : SUITES.filter((s) => !flags.only || flags.only.includes(s.id));
 const results: SuiteResult[] = [];
 for (const suite of selected) {
   log(`\n▶ ${suite.title} (${suite.id})`);
   // Other people's builds on the same cores skew every figure: give them a moment to finish.
-  const before = await waitForQuiet(flags.quick ? 5_000 : 20_000);
+  const before = await waitForQuiet(flags.quick ? 4_000 : 8_000);
   if (before !== undefined && before > 25)
     log(`  note: other processes are using ${before}% of the machine's CPU`);
   try {
@@ -135,12 +147,8 @@ if (flags.experiments.length) {
   const file = writeExperimentComparison(results, baselineDir, resultsDir, flags.experiments);
   log(`\nAll done in ${(totalMs / 1000).toFixed(0)} s. Comparison with the last regular run: ${file}`);
 } else {
-  const file = writeReport({
-    machine,
-    resultsDir,
-    totalMs,
-    ran: results.map((r) => r.id),
-    quick: flags.quick,
-  });
+  const file = flags.reportOnly
+    ? rewriteReport(resultsDir)
+    : writeReport({ machine, resultsDir, totalMs, ran: results.map((r) => r.id), quick: flags.quick });
   log(`\nAll done in ${(totalMs / 1000).toFixed(0)} s. Results in bench/results/, summary in ${file}.`);
 }

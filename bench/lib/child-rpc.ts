@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { monoMs } from './clock.ts';
 import type { ChildMessage, ParentMessage, ProcessUsage } from './rpc-protocol.ts';
 
 let profiler: Session | undefined;
+let loopDelay: ReturnType<typeof monitorEventLoopDelay> | undefined;
 
 /** A method the orchestrator may call in this child. */
 export type RpcHandler = (params: never) => unknown;
@@ -67,6 +69,20 @@ export function serveRpc(
       return true;
     },
     heapSnapshot: (params: { file: string }) => writeHeapSnapshot(params.file),
+    // Event-loop delay over a phase: how long ready work (an ack) can wait behind other work.
+    loopDelayStart: () => {
+      loopDelay?.disable();
+      loopDelay = monitorEventLoopDelay({ resolution: 1 });
+      loopDelay.enable();
+      return true;
+    },
+    loopDelayStop: () => {
+      const h = loopDelay;
+      if (!h) return undefined;
+      h.disable();
+      loopDelay = undefined;
+      return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+    },
     exit: async () => {
       await onExit();
       setImmediate(() => process.exit(0));

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, type as osType, release, totalmem } from 'node:os';
-import { canPin } from './child.ts';
+import { canPin, childNice } from './child.ts';
 
 /** Facts about the machine and software a run was measured on. */
 export interface MachineFacts {
@@ -13,6 +13,8 @@ export interface MachineFacts {
   node: string;
   /** Whether servers and load generators ran pinned to separate cores. */
   pinned: boolean;
+  /** Niceness of the benchmark's processes (negative: favoured over other work on the machine). */
+  nice: number;
   openFilesLimit: number | null;
   loadAverageAtStart: number[];
   versions: Record<string, string>;
@@ -47,6 +49,7 @@ export function machineFacts(): MachineFacts {
     os: `${osType()} ${release()}`,
     node: process.version,
     pinned: canPin(),
+    nice: childNice(),
     openFilesLimit: openFilesLimit(),
     loadAverageAtStart: loadavg().map((v) => Math.round(v * 100) / 100),
     versions: Object.fromEntries(

@@ -16,6 +16,7 @@ function num(v: number, unit = ''): string {
 
 function cell(s: RepSummary | undefined, unit: string): string {
   if (!s) return '';
+  if (!Number.isFinite(s.median)) return 'n/a';
   const spread = s.reps.length > 1 ? ` <sub>${num(s.min, unit)}–${num(s.max, unit)}</sub>` : '';
   return `${num(s.median, unit)}${unit === '×' ? '×' : ''}${spread}`;
 }
@@ -80,7 +81,7 @@ export function writeReport(run: {
   );
   out.push('');
   out.push(
-    'Re-run: `npm ci && npm run bench` (options: `-- --quick`, `-- --only=<suite,…>`, `-- --reps=N`, `-- --profile`).',
+    'Re-run: `npm ci && npm run bench` (about 5 minutes; options: `-- --quick`, `-- --only=<suite,…>`, `-- --reps=N`, `-- --profile`, `-- --experiment=<fix>`, `-- --report-only`; see bench/README.md).',
   );
   out.push('');
   out.push('## Machine');
@@ -94,6 +95,9 @@ export function writeReport(run: {
   out.push(`| Node | ${m.node} |`);
   out.push(
     `| Pinning | ${m.pinned ? 'servers on core 0, load generators on core 1 (taskset)' : 'none (taskset unavailable or one core): figures are noisier'} |`,
+  );
+  out.push(
+    `| Priority | ${m.nice ? `nice ${m.nice} (favoured over other processes on the machine)` : 'normal (nice 0)'} |`,
   );
   out.push(`| Open files limit | ${m.openFilesLimit ?? 'unknown'} |`);
   out.push(`| Load average at start | ${m.loadAverageAtStart.join(', ')} |`);
@@ -177,4 +181,23 @@ export function writeExperimentComparison(
   const file = join(dir, 'COMPARISON.md');
   writeFileSync(file, `${out.join('\n')}\n`);
   return file;
+}
+
+/**
+ * Regenerate BENCHMARKS.md from stored results only (`--report-only`, after
+ * editing bench/analysis.md): the machine and "this run" are those of the
+ * latest stored run.
+ */
+export function rewriteReport(resultsDir: string): string {
+  const results = readResults(resultsDir);
+  if (results.length === 0) throw new Error('No results in bench/results: run `npm run bench` first.');
+  const latest = results.reduce((a, b) => (a.machine.date >= b.machine.date ? a : b));
+  const fresh = results.filter((r) => r.machine.date === latest.machine.date);
+  return writeReport({
+    machine: latest.machine,
+    resultsDir,
+    totalMs: fresh.reduce((sum, r) => sum + r.durationMs, 0),
+    ran: fresh.map((r) => r.id),
+    quick: latest.quick,
+  });
 }

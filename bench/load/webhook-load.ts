@@ -129,7 +129,7 @@ export interface WebhookLoadResult {
   /** Open loop only: the rate asked for and what was sent in the window. */
   targetRate?: number;
   sentPerSec?: number;
-  /** Open loop only: due time → written to a connection (waiting for a free connection shows here). */
+  /** Open loop only: time requests waited for a free connection (due time → written). */
   sendLag?: SampleSummary;
 }
 
@@ -304,21 +304,25 @@ async function open(p: {
         resolve();
         return;
       }
-      const shouldHaveSent = Math.floor((now - start) / interval);
-      while (due < shouldHaveSent) {
+      // Request k is due at start + k·interval: send every request whose time has come.
+      const dueCount = Math.floor((now - start) / interval) + 1;
+      while (due < dueCount) {
         const dueAt = start + due * interval;
         due++;
         const conn = idle.pop();
-        if (conn) dispatch(conn, dueAt);
+        // On a free connection the clock starts now (the timer's granularity is the generator's, not the
+        // server's); a request that must wait for a connection counts from its due time, so a slow server
+        // can't hide its queueing by holding connections.
+        if (conn) dispatch(conn, Math.max(dueAt, now));
         else {
           backlog.push(dueAt);
           if (total < maxConns) grow();
         }
       }
-      // Sleep on a timer when the next request is far enough away (the generator shares its core
-      // with the Twilio sink); spin through the event loop when it is due within ~2 ms.
+      // Sleep on a timer unless the next request is due within a fraction of a millisecond (the
+      // generator shares its core with the Twilio sink, so it must not spin).
       const wait = start + due * interval - monoMs();
-      if (wait > 2) setTimeout(tick, wait - 1);
+      if (wait > 0.2) setTimeout(tick, Math.max(1, Math.floor(wait)));
       else setImmediate(tick);
     };
     tick();

@@ -25,7 +25,8 @@ export function byConstructor(file: string): Map<string, { size: number; count: 
   for (let i = 0; i < snap.nodes.length; i += width) {
     const type = types[snap.nodes[i + iType] as number] ?? '?';
     const raw = snap.strings[snap.nodes[i + iName] as number] ?? '?';
-    const name = type === 'string' || type === 'concatenated string' || type === 'sliced string' ? '(string)' : raw;
+    const name =
+      type === 'string' || type === 'concatenated string' || type === 'sliced string' ? '(string)' : raw;
     const key = `${type}:${name.slice(0, 60)}`;
     const e = out.get(key) ?? { size: 0, count: 0 };
     e.size += snap.nodes[i + iSize] as number;
@@ -37,7 +38,8 @@ export function byConstructor(file: string): Map<string, { size: number; count: 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [before, after] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  if (!before || !after) throw new Error('usage: heap-diff.ts before.heapsnapshot after.heapsnapshot [--per=N]');
+  if (!before || !after)
+    throw new Error('usage: heap-diff.ts before.heapsnapshot after.heapsnapshot [--per=N]');
   const per = Number(process.argv.find((a) => a.startsWith('--per='))?.slice(6) ?? 1);
   const top = Number(process.argv.find((a) => a.startsWith('--top='))?.slice(6) ?? 25);
   const a = byConstructor(before);

@@ -31,7 +31,11 @@ const server =
         cpu: SERVER_CPU,
         nodeArgs: ['--expose-gc'],
       });
-const loader = await BenchChild.start({ name: 'voice-load', script: 'bench/load/voice-load.ts', cpu: LOAD_CPU });
+const loader = await BenchChild.start({
+  name: 'voice-load',
+  script: 'bench/load/voice-load.ts',
+  cpu: LOAD_CPU,
+});
 try {
   const url = `ws://127.0.0.1:${server.port}/ws`;
   const snap = async (name: string) => {
@@ -54,7 +58,9 @@ try {
     })
     .sort((x, y) => y.size - x.size);
   const total = rows.reduce((s, r) => s + r.size, 0);
-  process.stdout.write(`${side}: ${total.toFixed(0)} B of heap per idle call (${calls} calls); snapshots in ${dir}\n`);
+  process.stdout.write(
+    `${side}: ${total.toFixed(0)} B of heap per idle call (${calls} calls); snapshots in ${dir}\n`,
+  );
   for (const r of rows.slice(0, 30)) {
     process.stdout.write(`${r.size.toFixed(0).padStart(7)} B ${r.count.toFixed(2).padStart(6)}×  ${r.k}\n`);
   }

@@ -37,8 +37,8 @@ export const adaptersSuite: Suite = {
   id: SUITE,
   title: 'Adapters: the same turn through each framework',
   async run(ctx: SuiteContext) {
-    const warmupMs = ctx.quick ? 500 : 1000;
-    const durationMs = ctx.quick ? 1000 : 2000;
+    const warmupMs = ctx.quick ? 500 : 700;
+    const durationMs = ctx.quick ? 1000 : 1500;
     const calls = 1;
     const turnsPerCall = 10;
     const loader = await BenchChild.start({

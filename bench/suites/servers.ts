@@ -1,14 +1,17 @@
 import { join } from 'node:path';
 import { BenchChild, SERVER_CPU } from '../lib/child.ts';
 import type { SuiteContext } from '../lib/suite.ts';
+import type { StubModelName } from '../servers/tac-app.ts';
 
 /** Start our TACServer (see `servers/tac-server.ts`) pinned to the server core. */
 export function tacServerChild(opts: {
   voice?: boolean;
   sms?: boolean;
-  model: 'stub' | 'endless';
+  model: StubModelName;
   api?: string;
   exposeGc?: boolean;
+  /** Count 2xx webhook acks in the server (an `onResponse` hook). */
+  countAcks?: boolean;
 }): Promise<BenchChild> {
   const nodeArgs: string[] = [];
   if (opts.exposeGc) nodeArgs.push('--expose-gc');
@@ -16,6 +19,7 @@ export function tacServerChild(opts: {
   if (opts.voice) args.push('--voice');
   if (opts.sms) args.push('--sms');
   if (opts.api) args.push(`--api=${opts.api}`);
+  if (opts.countAcks) args.push('--count-acks');
   return BenchChild.start({
     name: 'tac-server',
     script: join('bench', 'servers', 'tac-server.ts'),
