@@ -31,7 +31,11 @@ describe('PII masking', () => {
       authToken: 'tok',
       headers: { Authorization: 'Basic abc' },
       customer: { address: '+15551234567', notes: ['email me at bo@example.com'] },
-    }) as Record<string, any>;
+    }) as {
+      authToken: string;
+      headers: { Authorization: string };
+      customer: { address: string; notes: string[] };
+    };
     expect(out.authToken).toBe('[redacted]');
     expect(out.headers.Authorization).toBe('[redacted]');
     expect(out.customer.address).toBe('+1***4567');
