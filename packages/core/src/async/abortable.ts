@@ -6,28 +6,53 @@
 export const ABORTED: unique symbol = Symbol('aborted');
 
 /**
- * `it.next()` raced against `signal`: a producer that ignores the signal can't
- * hold a call's delivery loop (it keeps running unobserved and is returned later).
+ * Each `next()` of one iterator raced against `signal`, so a producer that
+ * ignores the signal can't hold a turn or a call's delivery loop (it keeps
+ * running unobserved and is returned later). One abort listener serves the
+ * iterator's whole life: adding and removing one per token is measurable on
+ * the voice hot path. For one consumer awaiting one `next()` at a time (a
+ * `for await` shape); call {@link AbortableIterator.dispose} when done.
  */
-export function nextOrAbort<T>(
-  it: AsyncIterator<T>,
-  signal: AbortSignal,
-): Promise<IteratorResult<T> | typeof ABORTED> {
-  if (signal.aborted) return Promise.resolve(ABORTED);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    it.next().then(
-      (r) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+export class AbortableIterator<T> {
+  private readonly it: AsyncIterator<T>;
+  private readonly signal: AbortSignal;
+  /** Resolves the `next()` in flight with ABORTED. */
+  private pending: ((value: typeof ABORTED) => void) | undefined;
+  private readonly onAbort = (): void => {
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.(ABORTED);
+  };
+
+  constructor(it: AsyncIterator<T>, signal: AbortSignal) {
+    this.it = it;
+    this.signal = signal;
+    if (!signal.aborted) signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** The iterator's next result, or {@link ABORTED} as soon as the signal fires (the producer is not waited for). */
+  next(): Promise<IteratorResult<T> | typeof ABORTED> {
+    if (this.signal.aborted) return Promise.resolve(ABORTED);
+    return new Promise((resolve, reject) => {
+      this.pending = resolve;
+      this.it.next().then(
+        (r) => {
+          if (this.pending === resolve) this.pending = undefined;
+          resolve(r);
+        },
+        (e) => {
+          if (this.pending === resolve) this.pending = undefined;
+          reject(e);
+        },
+      );
+    });
+  }
+
+  /** Remove the abort listener (idempotent). */
+  dispose(): void {
+    this.pending = undefined;
+    this.signal.removeEventListener('abort', this.onAbort);
+  }
 }
 
 /** Settle with `promise`, or reject with the signal's reason as soon as it fires. */

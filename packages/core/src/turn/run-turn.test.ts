@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Channel } from '../channels/channel.ts';
 import type { MemoryMode } from '../channels/channel-type.ts';
 import { TACError, TACErrorCode } from '../errors/index.ts';
@@ -9,7 +10,7 @@ import { TAC, type TACOptions } from '../tac.ts';
 import type { TACEventMap } from './events.ts';
 import type { ErrorContext, MessageReadyContext, MessageReadyHandler } from './handlers.ts';
 import { runTurn, type TurnOutput } from './run-turn.ts';
-import { TurnAbortReason } from './turn-abort.ts';
+import { TurnAbortReason, turnAbortReasonOf } from './turn-abort.ts';
 
 /** The turn events these tests record (all carry a turnId). */
 const TURN_EVENTS = ['turn-start', 'memory-retrieved', 'text-delta', 'turn-end'] as const;
@@ -337,6 +338,117 @@ describe('runTurn: aborts and timeouts', () => {
     expect(endOf(events)).toMatchObject({ reason: 'timeout', text: `Working on it ${tac.apologyMessage}` });
     await flush();
     expect(errors.map((e) => (e.error as TACError).code)).toEqual([TACErrorCode.TURN_TIMEOUT]);
+  });
+});
+
+describe('runTurn: the per-turn signal', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("passes the channel's abort reason to the handler (agents read what was heard)", async () => {
+    const { tac } = await setup();
+    let handlerSignal: AbortSignal | undefined;
+    tac.onMessageReady(({ signal }) => {
+      handlerSignal = signal;
+      return stuckAfter('Once upon ');
+    });
+    const controller = new AbortController();
+    const out = await turn(tac, { signal: controller.signal });
+    const iterator = streamOf(out)[Symbol.asyncIterator]();
+    await iterator.next();
+    const reason = new TurnAbortReason('interrupted', 'Once');
+    controller.abort(reason);
+    expect(handlerSignal?.aborted).toBe(true);
+    expect(handlerSignal?.reason).toBe(reason);
+    expect(turnAbortReasonOf(handlerSignal as AbortSignal)?.heard).toBe('Once');
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('gives a handler that times out a TimeoutError reason', async () => {
+    const { tac } = await setup({ turnTimeoutMs: 10 });
+    let handlerSignal: AbortSignal | undefined;
+    tac.onMessageReady(({ signal }) => {
+      handlerSignal = signal;
+      return new Promise<string>(() => {});
+    });
+    await turn(tac);
+    expect(handlerSignal?.reason).toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it("clears its timer and unlinks from the channel's signal when the turn ends", async () => {
+    const { tac, errors } = await setup({ turnTimeoutMs: 60_000 });
+    let handlerSignal: AbortSignal | undefined;
+    tac.onMessageReady(({ signal }) => {
+      handlerSignal = signal;
+      return 'done';
+    });
+    const controller = new AbortController();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const out = await turn(tac, { signal: controller.signal });
+    expect(out).toMatchObject({ kind: 'text', text: 'done' });
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // A finished turn never times out later.
+    vi.advanceTimersByTime(120_000);
+    expect(handlerSignal?.aborted).toBe(false);
+    await flush();
+    expect(errors).toEqual([]);
+  });
+
+  it('never aborts the handler of a finished turn when turnTimeoutMs later elapses (real timers)', async () => {
+    const { tac } = await setup({ turnTimeoutMs: 5 });
+    let handlerSignal: AbortSignal | undefined;
+    tac.onMessageReady(({ signal }) => {
+      handlerSignal = signal;
+      return 'done';
+    });
+    await turn(tac);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(handlerSignal?.aborted).toBe(false);
+  });
+
+  it('releases the timer and the channel listener when the consumer stops a stream early', async () => {
+    const { tac, events } = await setup({ turnTimeoutMs: 60_000 });
+    let handlerSignal: AbortSignal | undefined;
+    tac.onMessageReady(async function* ({ signal }) {
+      handlerSignal = signal;
+      yield 'one';
+      yield 'two';
+    });
+    const controller = new AbortController();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const out = await turn(tac, { signal: controller.signal });
+    expect(vi.getTimerCount()).toBe(1);
+    for await (const chunk of streamOf(out)) {
+      expect(chunk).toBe('one');
+      break;
+    }
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(endOf(events)).toMatchObject({ reason: 'completed', text: 'one' });
+    vi.advanceTimersByTime(120_000);
+    expect(handlerSignal?.aborted).toBe(false);
+  });
+
+  it('adds one abort listener for a whole stream, not one per token', async () => {
+    const { tac } = await setup({ turnTimeoutMs: 60_000 });
+    let added = 0;
+    async function* tokens(): AsyncGenerator<string> {
+      for (let i = 0; i < 20; i++) yield `t${i}`;
+    }
+    tac.onMessageReady(({ signal }) => {
+      // Count what is added from here on: the stream's race (the handler's own race was added before).
+      const add = signal.addEventListener.bind(signal);
+      signal.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
+        added++;
+        add(...args);
+      }) as AbortSignal['addEventListener'];
+      return tokens();
+    });
+    const chunks = await collect(streamOf(await turn(tac)));
+    expect(chunks).toHaveLength(20);
+    expect(added).toBe(1);
   });
 });
 

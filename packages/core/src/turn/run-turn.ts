@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ABORTED, nextOrAbort, raceAbort } from '../async/abortable.ts';
+import { ABORTED, AbortableIterator, raceAbort } from '../async/abortable.ts';
 import type { Channel } from '../channels/channel.ts';
 import { isAbortError, TACError, TACErrorCode } from '../errors/index.ts';
 import { type TACMemoryData, TACMemoryResponse } from '../memory/tac-memory-response.ts';
@@ -23,17 +23,69 @@ export interface TurnRequest {
 /**
  * The handler's answer, normalized for delivery. A `stream` is already guarded:
  * it ends promptly when the signal fires, turns a failure into an apology, and
- * reports `turn-end` when it finishes.
+ * reports `turn-end` when it finishes. Read it to its end or stop it with
+ * `return()`: that is also when the turn's timeout timer and its listener on
+ * the request's signal are released.
  */
 export type TurnOutput =
   | { turnId: string; kind: 'none' }
   | { turnId: string; kind: 'text'; text: string }
   | { turnId: string; kind: 'stream'; stream: AsyncIterable<string> };
 
-function abortReasonOf(channelSignal: AbortSignal, timeoutSignal: AbortSignal | undefined): TurnEndReason {
-  if (timeoutSignal?.aborted && !channelSignal.aborted) return 'timeout';
+function abortReasonOf(channelSignal: AbortSignal, timedOut: boolean): TurnEndReason {
+  if (timedOut && !channelSignal.aborted) return 'timeout';
   const reason = channelSignal.reason as { turnEndReason?: TurnEndReason } | undefined;
   return reason?.turnEndReason ?? 'interrupted';
+}
+
+/**
+ * The signal a turn runs under: the channel's signal, plus `turnTimeoutMs`.
+ * One controller, one listener on the channel's signal and one timer, all
+ * released when the turn ends. (`AbortSignal.timeout` + `AbortSignal.any`
+ * can't be cleared: every turn's pair would stay reachable for the whole
+ * timeout, and each listener added to the composite walks its sources.)
+ */
+interface TurnSignal {
+  readonly signal: AbortSignal;
+  /** True once `turnTimeoutMs` fired (before the channel's signal did). */
+  readonly timedOut: boolean;
+  /** The turn is over: clear the timer and unlink from the channel's signal (idempotent). */
+  release(): void;
+}
+
+function turnSignal(channelSignal: AbortSignal, timeoutMs: number): TurnSignal {
+  const controller = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  // The channel's reason is passed on as is: agents read `turnAbortReasonOf(signal)` (e.g. `heard`).
+  const onChannelAbort = () => controller.abort(channelSignal.reason);
+  const release = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    channelSignal.removeEventListener('abort', onChannelAbort);
+  };
+  if (channelSignal.aborted) {
+    controller.abort(channelSignal.reason);
+  } else {
+    channelSignal.addEventListener('abort', onChannelAbort, { once: true });
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        release();
+        // The reason AbortSignal.timeout gives, so handlers see what they always saw.
+        controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      }, timeoutMs);
+      // Like AbortSignal.timeout: a pending turn timeout doesn't keep the process alive.
+      timer.unref?.();
+    }
+  }
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    release,
+  };
 }
 
 /** Memory for this turn per the channel's memoryMode; never throws, never blocks past the memory timeout. */
@@ -94,17 +146,19 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
   const started = performance.now();
   const { session, channel } = req;
   const ref = { conversationId: session.conversationId, channel: channel.type, turnId };
-  const timeoutSignal =
-    tac.options.turnTimeoutMs > 0 ? AbortSignal.timeout(tac.options.turnTimeoutMs) : undefined;
-  const signal = timeoutSignal ? AbortSignal.any([req.signal, timeoutSignal]) : req.signal;
+  const turn = turnSignal(req.signal, tac.options.turnTimeoutMs);
+  const { signal } = turn;
   tac.events.emit('turn-start', { ...ref, messages: req.messages });
 
   let firstTokenMs: number | undefined;
-  const end = (reason: TurnEndReason, text: string) =>
+  // Every way out of the turn passes here exactly once: release the timer and the listener first.
+  const end = (reason: TurnEndReason, text: string) => {
+    turn.release();
     tac.events.emit('turn-end', { ...ref, reason, text, firstTokenMs, totalMs: performance.now() - started });
+  };
   const fail = (error: unknown, stage: string) => {
     const wrapped =
-      TACError.isInstance(error) || timeoutSignal?.aborted
+      TACError.isInstance(error) || turn.timedOut
         ? error
         : new TACError(
             TACErrorCode.TURN_FAILED,
@@ -152,11 +206,11 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
     );
   } catch (error) {
     if (req.signal.aborted) {
-      end(abortReasonOf(req.signal, timeoutSignal), '');
+      end(abortReasonOf(req.signal, turn.timedOut), '');
       return { turnId, kind: 'none' };
     }
-    fail(timeoutSignal?.aborted ? timeoutError() : error, 'turn');
-    end(timeoutSignal?.aborted ? 'timeout' : 'error', tac.apologyMessage);
+    fail(turn.timedOut ? timeoutError() : error, 'turn');
+    end(turn.timedOut ? 'timeout' : 'error', tac.apologyMessage);
     return { turnId, kind: 'text', text: tac.apologyMessage };
   }
 
@@ -193,13 +247,15 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
   const source = result as AsyncIterable<string>;
   async function* guarded(): AsyncGenerator<string> {
     const it = source[Symbol.asyncIterator]();
+    // One abort listener for the whole stream, not one per token.
+    const tokens = new AbortableIterator(it, signal);
     let text = '';
     let reason: TurnEndReason = 'completed';
     try {
       while (true) {
-        const r = await nextOrAbort(it, signal);
+        const r = await tokens.next();
         if (r === ABORTED) {
-          reason = abortReasonOf(req.signal, timeoutSignal);
+          reason = abortReasonOf(req.signal, turn.timedOut);
           if (reason === 'timeout') {
             fail(timeoutError(), 'turn');
             const apology = text ? ` ${tac.apologyMessage}` : tac.apologyMessage;
@@ -216,17 +272,18 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
         yield r.value;
       }
     } catch (error) {
-      if (req.signal.aborted || (isAbortError(error, signal) && !timeoutSignal?.aborted)) {
-        reason = abortReasonOf(req.signal, timeoutSignal);
+      if (req.signal.aborted || (isAbortError(error, signal) && !turn.timedOut)) {
+        reason = abortReasonOf(req.signal, turn.timedOut);
       } else {
-        reason = timeoutSignal?.aborted ? 'timeout' : 'error';
-        fail(timeoutSignal?.aborted ? timeoutError() : error, 'turn');
+        reason = turn.timedOut ? 'timeout' : 'error';
+        fail(turn.timedOut ? timeoutError() : error, 'turn');
         // The customer always hears something: finish the sentence with an apology.
         const apology = text ? ` ${tac.apologyMessage}` : tac.apologyMessage;
         text += apology;
         yield apology;
       }
     } finally {
+      tokens.dispose();
       // Stop the producer without waiting on it (it may ignore the signal).
       Promise.resolve(it.return?.()).catch(() => {});
       end(reason, text);

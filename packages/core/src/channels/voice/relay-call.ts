@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { ABORTED, nextOrAbort, raceAbort, settleWithin } from '../../async/abortable.ts';
+import { ABORTED, AbortableIterator, raceAbort, settleWithin } from '../../async/abortable.ts';
 import { TACError, TACErrorCode } from '../../errors/index.ts';
 import type { TACLogger } from '../../logging/index.ts';
 import { type ConversationSession, createSession } from '../../session/index.ts';
@@ -23,6 +23,7 @@ import {
   type RelayErrorFrame,
   type SetupFrame,
 } from './relay-frames.ts';
+import { type CorkableSocket, corkableSocketOf } from './socket-cork.ts';
 import type { VoiceChannelEventMap } from './voice-events.ts';
 
 /** What a {@link RelayCall} needs from its channel. */
@@ -79,9 +80,11 @@ export class RelayCall {
 
   private readonly host: RelayCallHost;
   private readonly tac: TAC;
-  private log: TACLogger;
+  /** The call's child logger, made on first use (most calls log little or nothing); see {@link log}. */
+  private logger: TACLogger | undefined;
   private state: 'awaiting-setup' | 'open' | 'closed' = 'awaiting-setup';
-  private readonly lifecycle = new AbortController();
+  /** Aborts the orchestrated conversation lookup if the socket closes first (made only while it runs). */
+  private lookupAbort: AbortController | undefined;
   private setupTimer: NodeJS.Timeout | undefined;
   private turn: ActiveTurn | undefined;
   private chain: Promise<void> = Promise.resolve();
@@ -92,13 +95,14 @@ export class RelayCall {
   private endSent = false;
   private endReason: ConversationEndReason | undefined;
   private resolveClosed!: () => void;
+  /** {@link sendFrame} corked the socket until the next tick. */
+  private corked = false;
 
   constructor(host: RelayCallHost, ws: WebSocket, options: { relayOnly: boolean }) {
     this.host = host;
     this.tac = host.tac;
     this.ws = ws;
     this.relayOnly = options.relayOnly;
-    this.log = host.tac.logger.child({ channel: 'voice' });
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -117,12 +121,53 @@ export class RelayCall {
     return this.state === 'open' && this.ws.readyState === this.ws.OPEN;
   }
 
-  /** Send one frame; false when the socket is gone. */
+  /** The socket closed (a hang-up or shutdown); a getter, so checks after an `await` aren't narrowed away. */
+  private get socketClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** One child logger per call, carrying the ids known so far (rebuilt only when they change). */
+  private get log(): TACLogger {
+    if (!this.logger) {
+      const bindings: Record<string, string> = { channel: 'voice' };
+      if (this.callSid) bindings.callSid = this.callSid;
+      if (this.conversationId) bindings.conversationId = this.conversationId;
+      this.logger = this.tac.logger.child(bindings);
+    }
+    return this.logger;
+  }
+
+  /**
+   * Send one frame; false when the socket is gone.
+   *
+   * One write per frame would be one syscall per token. The first frame of a
+   * burst goes out at once (first-token latency is untouched); then the socket
+   * is corked until `process.nextTick`, which runs once the current chain of
+   * promise reactions is done, so the rest of a burst a model yields in one go
+   * leaves in one write, and a token that arrives on its own still leaves in
+   * the tick it arrived. Order is unchanged: corking only delays the flush,
+   * and nothing else (a barge-in, the next prompt) runs before that tick ends.
+   */
   sendFrame(frame: OutboundFrame): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
     this.ws.send(JSON.stringify(frame));
     if (frame.type === 'end') this.endSent = true;
+    if (!this.corked) {
+      const socket = corkableSocketOf(this.ws);
+      if (socket) {
+        // ws corks around each frame too; corks nest, so its uncork leaves ours in place.
+        socket.cork();
+        this.corked = true;
+        process.nextTick(RelayCall.endBurst, this, socket);
+      }
+    }
     return true;
+  }
+
+  /** Flush what a burst left corked (static: no closure per call or per burst). */
+  private static endBurst(call: RelayCall, socket: CorkableSocket): void {
+    call.corked = false;
+    socket.uncork();
   }
 
   /**
@@ -222,9 +267,10 @@ export class RelayCall {
 
   private onSetup(setup: SetupFrame): void {
     clearTimeout(this.setupTimer);
+    this.setupTimer = undefined;
     this.state = 'open';
     this.callSid = setup.callSid;
-    this.log = this.tac.logger.child({ channel: 'voice', callSid: setup.callSid });
+    this.logger = undefined;
     this.host.callStarted(this);
     const outbound = setup.direction.toLowerCase().startsWith('outbound');
     const caller = (outbound ? setup.to : setup.from) || undefined;
@@ -235,7 +281,7 @@ export class RelayCall {
       customParameters: setup.customParameters,
     };
     this.ready = this.host.track(this.prepareSession(setup, caller, metadata)).catch((error) => {
-      if (!this.lifecycle.signal.aborted) {
+      if (!this.socketClosed) {
         this.tac.reportError(error, { channel: 'voice', stage: 'voice-setup', callSid: setup.callSid });
       }
       return undefined;
@@ -253,18 +299,21 @@ export class RelayCall {
     let customer = caller ? { address: caller } : undefined;
     let agent: ConversationSession['aiAgentInfo'];
     if (!this.relayOnly) {
+      this.lookupAbort = new AbortController();
       try {
         conversationId = await findConversationByCallSid(
           this.tac,
           callSid,
           this.host.conversationLookup,
-          this.lifecycle.signal,
+          this.lookupAbort.signal,
         );
       } catch (error) {
-        if (this.lifecycle.signal.aborted) return undefined;
+        if (this.socketClosed) return undefined;
         // Keep the caller talking: fall back to relay-only semantics for this call.
         this.relayOnly = true;
         this.tac.reportError(error, { channel: 'voice', stage: 'voice-setup', callSid });
+      } finally {
+        this.lookupAbort = undefined;
       }
       if (!this.relayOnly) {
         try {
@@ -277,7 +326,7 @@ export class RelayCall {
         }
       }
     }
-    if (this.lifecycle.signal.aborted) return undefined;
+    if (this.socketClosed) return undefined;
     const existing = await this.tac.sessions.get(conversationId);
     const session =
       existing ??
@@ -298,11 +347,11 @@ export class RelayCall {
       existing.aiAgentInfo ??= agent;
       existing.metadata = { ...existing.metadata, ...metadata };
     }
-    if (this.lifecycle.signal.aborted) return undefined;
+    if (this.socketClosed) return undefined;
     await this.tac.sessions.set(session);
     this.session = session;
     this.conversationId = conversationId;
-    this.log = this.log.child({ conversationId });
+    this.logger = undefined;
     this.host.callBound(this);
     this.host.emit('setup', { callSid, conversationId, session, setup });
     return session;
@@ -327,7 +376,7 @@ export class RelayCall {
   }
 
   private startTurn(text: string): void {
-    this.abortActive(new TurnAbortReason('superseded'));
+    this.abortActive(() => new TurnAbortReason('superseded'));
     const turn: ActiveTurn = { controller: new AbortController(), finished: false };
     this.turn = turn;
     // Turns run one at a time: the next starts once the aborted one has let go (it keeps
@@ -360,7 +409,8 @@ export class RelayCall {
             .catch(() => {});
         return;
       }
-      await this.deliver(output.kind === 'text' ? output.text : output.stream, signal);
+      // runTurn's stream is guarded: it already ends as soon as `signal` fires, so no second race here.
+      await this.deliver(output.kind === 'text' ? output.text : output.stream, signal, true);
       if (!signal.aborted) await this.sendPendingHandoff(session);
     } catch (error) {
       if (!signal.aborted) {
@@ -376,18 +426,28 @@ export class RelayCall {
     }
   }
 
-  /** Send a reply: a string as one final frame; a stream as `last:false` tokens and a closing `last:true`. */
-  private async deliver(response: string | AsyncIterable<string>, signal: AbortSignal): Promise<string> {
+  /**
+   * Send a reply: a string as one final frame; a stream as `last:false` tokens and a closing `last:true`.
+   *
+   * @param guarded The stream ends by itself when `signal` fires (runTurn's): don't race each token
+   *   against the signal. An app's stream (`sendResponse`) is raced: it may ignore the signal.
+   */
+  private async deliver(
+    response: string | AsyncIterable<string>,
+    signal: AbortSignal,
+    guarded = false,
+  ): Promise<string> {
     if (typeof response === 'string') {
       if (response === '' || signal.aborted || !this.isOpen) return '';
       this.sendFrame({ type: 'text', token: response, last: true });
       return response;
     }
     const it = response[Symbol.asyncIterator]();
+    const raced = guarded ? undefined : new AbortableIterator(it, signal);
     let text = '';
     try {
       while (true) {
-        const r = await nextOrAbort(it, signal);
+        const r = raced ? await raced.next() : await it.next();
         if (r === ABORTED || r.done) break;
         // The abort may have landed while this token was on its way: drop it.
         if (signal.aborted || !this.isOpen) break;
@@ -397,6 +457,7 @@ export class RelayCall {
         text += r.value;
       }
     } finally {
+      raced?.dispose();
       // Never await the producer: it may ignore the signal.
       Promise.resolve()
         .then(() => it.return?.())
@@ -413,11 +474,19 @@ export class RelayCall {
     this.sendFrame({ type: 'text', token: '', last: true });
   }
 
-  /** Abort the running turn and app deliveries, and end any half-spoken reply. */
-  private abortActive(reason: TurnAbortReason): void {
+  /**
+   * Abort the running turn and app deliveries, and end any half-spoken reply.
+   * `reason` is called only when something is running: a TurnAbortReason is an
+   * Error (it captures a stack), and most prompts and hang-ups find nothing to abort.
+   */
+  private abortActive(reason: () => TurnAbortReason): void {
     const t = this.turn;
-    if (t && !t.finished && !t.controller.signal.aborted) t.controller.abort(reason);
-    for (const d of this.deliveries) d.abort(reason);
+    const turnLive = t !== undefined && !t.finished && !t.controller.signal.aborted;
+    if (turnLive || this.deliveries.size > 0) {
+      const r = reason();
+      if (turnLive) t.controller.abort(r);
+      for (const d of this.deliveries) d.abort(r);
+    }
     this.closeOpenCycle();
   }
 
@@ -443,7 +512,7 @@ export class RelayCall {
       utteranceUntilInterrupt,
       durationUntilInterruptMs,
     });
-    this.abortActive(new TurnAbortReason('interrupted', utteranceUntilInterrupt));
+    this.abortActive(() => new TurnAbortReason('interrupted', utteranceUntilInterrupt));
     // Even after the reply finished streaming the caller may cut the playback: agents trim history here.
     const notify = this.ready.then((session) => {
       if (!session) return;
@@ -482,9 +551,12 @@ export class RelayCall {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.setupTimer);
-    this.lifecycle.abort(new TurnAbortReason('interrupted'));
+    this.setupTimer = undefined;
+    let reason: TurnAbortReason | undefined;
+    const interrupted = () => (reason ??= new TurnAbortReason('interrupted'));
+    this.lookupAbort?.abort(interrupted());
     this.openCycle = false;
-    this.abortActive(new TurnAbortReason('interrupted'));
+    this.abortActive(interrupted);
     const cleanup = (async () => {
       // Let an aborted turn finish its writes (memory cache, history) before the session goes.
       await settleWithin(this.chain, TURN_SETTLE_MS);
