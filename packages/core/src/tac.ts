@@ -308,11 +308,12 @@ export class TAC {
     }
   }
 
-  /** Stop accepting turns, drain channels (open calls, in-flight turns), then close the session store. */
+  /** Stop accepting turns, drain channels (open calls, in-flight turns), then close the session store and idle REST connections. */
   async shutdown(timeoutMs = 10_000): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     await Promise.allSettled(this.channels.map((c) => c.drain?.(timeoutMs)));
     await this.sessions.close?.();
+    this.http.close();
   }
 }

@@ -405,3 +405,49 @@ describe('TwilioHttpClient.request: timeouts and aborts', () => {
     expect(fake.seen).toHaveLength(0);
   });
 });
+
+describe('TwilioHttpClient.request: default transport (node:http, keep-alive)', () => {
+  it('retries a POST whose connection was refused, with the system code on the cause', async () => {
+    const port = await closedPort();
+    const logged: unknown[] = [];
+    const logger = { debug: (fields: unknown) => logged.push(fields) } as unknown as TACLogger;
+    const client = new TwilioHttpClient(config({ apiBaseUrl: `http://127.0.0.1:${port}` }), {
+      backoffMs: 1,
+      retries: 2,
+      logger,
+    });
+    const error = (await rejection(() =>
+      client.request({ product: 'conversations', method: 'POST', path: '/p', json: {} }),
+    )) as TACError;
+    expect(error.code).toBe(TACErrorCode.NETWORK);
+    expect(error.context).toMatchObject({ method: 'POST', timedOut: false });
+    expect((error.cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
+    expect(error.message).toContain('ECONNREFUSED');
+    // Two backoffs were logged: three attempts.
+    expect(logged).toHaveLength(2);
+  });
+
+  it('follows a redirect and keeps Basic auth on the same origin', async () => {
+    const fake = await fakeTwilio((req, reply) =>
+      req.url === '/v1/Stores/s/Profiles/p1' ? reply.redirect('/v1/Stores/s/Profiles/p2', 301) : { id: 'p2' },
+    );
+    const res = await fake
+      .client()
+      .request({ product: 'memory', method: 'GET', path: '/v1/Stores/s/Profiles/p1' });
+    expect(res.body).toEqual({ id: 'p2' });
+    expect(fake.seen.map((s) => s.url)).toEqual(['/v1/Stores/s/Profiles/p1', '/v1/Stores/s/Profiles/p2']);
+    expect(fake.seen[1]?.headers.authorization).toMatch(/^Basic /);
+  });
+
+  it('reuses its connection across requests', async () => {
+    const fake = await fakeTwilio((req) => ({ port: req.socket.remotePort }));
+    const client = fake.client();
+    const ports = new Set<unknown>();
+    for (let i = 0; i < 3; i++) {
+      const res = await client.request<{ port: number }>({ product: 'api', method: 'GET', path: '/x' });
+      ports.add(res.body.port);
+    }
+    expect(ports.size).toBe(1);
+    client.close();
+  });
+});

@@ -3,7 +3,7 @@ import { CHANNEL_TYPES, type ChannelType } from '../channels/channel-type.ts';
 import { TACError, TACErrorCode } from '../errors/index.ts';
 import type { TAC } from '../tac.ts';
 import { BoundedSet } from './bounded-set.ts';
-import { OrchestratorEventSchema } from './webhook-event.ts';
+import { isOrchestratorEvent, OrchestratorEventSchema } from './webhook-event.ts';
 
 /** How many idempotency tokens (and communication ids) a TAC instance remembers, as Twilio's TAC does. */
 export const DISPATCH_DEDUP_CAPACITY = 10_000;
@@ -104,10 +104,10 @@ export async function dispatchOrchestratorEvent(
     str((event?.data as Record<string, unknown> | undefined)?.conversationId) ??
     str((event?.data as Record<string, unknown> | undefined)?.id);
   try {
-    const parsed = OrchestratorEventSchema.safeParse(event);
-    if (!parsed.success) {
+    if (!isOrchestratorEvent(event)) {
+      const issues = OrchestratorEventSchema.safeParse(event).error?.issues ?? [];
       throw new TACError(TACErrorCode.WEBHOOK_INVALID, 'Not a Conversation Orchestrator webhook envelope', {
-        context: { issues: parsed.error.issues.map((i) => i.path.join('.') || '(root)') },
+        context: { issues: issues.map((i) => i.path.join('.') || '(root)') },
       });
     }
     if (isDuplicate(tac, event, meta.idempotencyToken)) {

@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
 import websocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { VoiceChannel, VoiceOrigins } from '../channels/voice/index.ts';
 import { TACError, TACErrorCode } from '../errors/index.ts';
@@ -75,6 +75,9 @@ export function parseTACPluginSettings(options: unknown): z.output<typeof TACPlu
 }
 
 const FORM = 'application/x-www-form-urlencoded';
+const JSON_UTF8 = 'application/json; charset=utf-8';
+/** The webhook acknowledgement, serialized once (a string body with a JSON type is sent as it is). */
+const WEBHOOK_ACK = JSON.stringify({ status: 'ok' });
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -307,7 +310,14 @@ export async function tacPlugin(fastify: FastifyInstance, options: TACPluginOpti
   }
 
   if (paths.webhook) {
-    fastify.post(paths.webhook, { preValidation: verifyJson }, async (request, reply) => {
+    // The hot path under a message flood: check, parse, acknowledge, and only then (next
+    // iteration of the event loop) dispatch; channels queue the turn (admission control).
+    const webhookOptions = {
+      preValidation: verifyJson,
+      // No per-request child logger (a pino child per webhook); this route logs through `log`.
+      childLoggerFactory: (logger: FastifyBaseLogger) => logger,
+    };
+    fastify.post(paths.webhook, webhookOptions, async (request, reply) => {
       const body = parseJson(request, reply);
       if (!body) return reply;
       if (typeof body.eventType !== 'string' || !isObject(body.data)) {
@@ -317,7 +327,7 @@ export async function tacPlugin(fastify: FastifyInstance, options: TACPluginOpti
       }
       const event = body as { eventType: string; timestamp?: string; data: Record<string, unknown> };
       const idempotencyToken = header(request, 'i-twilio-idempotency-token');
-      reply.code(200).send({ status: 'ok' });
+      reply.code(200).type(JSON_UTF8).send(WEBHOOK_ACK);
       // Twilio times out webhooks after a few seconds: answer first, then run the turn.
       const dispatch = new Promise<void>((resolve) => setImmediate(resolve))
         .then(() => tac.handleOrchestratorEvent(event, { idempotencyToken }))

@@ -5,6 +5,7 @@ import {
   ConversationScheduler,
   type ConversationSchedulerOptions,
   type DropReason,
+  STARTS_PER_ITERATION,
 } from './conversation-scheduler.ts';
 
 function deferred() {
@@ -188,5 +189,66 @@ describe('ConversationScheduler', () => {
     scheduler.enqueue('c1', 'a');
     await until(() => errors.length === 1 && !scheduler.has('c1'));
     expect(scheduler.runningCount).toBe(0);
+  });
+});
+
+describe('ConversationScheduler admission control', () => {
+  const iteration = () => new Promise((r) => setImmediate(r));
+
+  it(`starts at most ${STARTS_PER_ITERATION} turns per event-loop iteration; the rest after pending I/O, in order`, async () => {
+    const h = harness({ maxConcurrentTurns: 100, maxPendingPerConversation: 100 });
+    h.scheduler.enqueue('c0', 'first');
+    expect(h.batches).toHaveLength(1); // nothing else runs: it starts at once
+    for (let i = 1; i <= 20; i++) h.scheduler.enqueue(`c${i}`, `m${i}`);
+    expect(h.batches).toHaveLength(STARTS_PER_ITERATION);
+    await iteration();
+    expect(h.batches).toHaveLength(2 * STARTS_PER_ITERATION);
+    await until(() => h.batches.length === 21);
+    expect(h.batches.map((b) => b.key)).toEqual(Array.from({ length: 21 }, (_, i) => `c${i}`));
+    for (let i = 1; i <= 21; i++) await h.release(i);
+    await until(() => h.scheduler.runningCount === 0);
+  });
+
+  it('while overloaded starts one turn per interval (or when none runs), and all are answered', async () => {
+    let overloaded = true;
+    const h = harness({ load: { overloaded: () => overloaded } });
+    h.scheduler.enqueue('c0', 'a');
+    expect(h.batches).toHaveLength(1); // none was running: it starts despite the overload
+    for (const key of ['c1', 'c2', 'c3']) h.scheduler.enqueue(key, 'b');
+    expect(h.batches).toHaveLength(2); // one throttled start; c2 and c3 wait in the queue
+    expect(h.scheduler.pendingCount).toBe(2);
+    await iteration();
+    expect(h.batches).toHaveLength(2); // no per-iteration pump while throttled
+    await until(() => h.batches.length === 3); // the next one after the interval
+    overloaded = false;
+    await until(() => h.batches.length === 4);
+    for (let i = 1; i <= 4; i++) await h.release(i);
+    await until(() => h.scheduler.runningCount === 0 && h.scheduler.pendingCount === 0);
+    expect(h.batches.map((b) => b.key)).toEqual(['c0', 'c1', 'c2', 'c3']);
+  });
+
+  it('keeps answering under permanent overload, coalescing what waits meanwhile', async () => {
+    const h = harness({ load: { overloaded: () => true } });
+    for (let round = 0; round < 3; round++)
+      for (const key of ['c1', 'c2', 'c3']) h.scheduler.enqueue(key, `${key}-${round}`);
+    const answered = () => h.batches.flatMap((b) => b.items);
+    let released = 0;
+    while (answered().length < 9) await h.release(++released);
+    while (released < h.batches.length) await h.release(++released);
+    await until(() => h.scheduler.runningCount === 0 && h.scheduler.pendingCount === 0);
+    expect(answered().sort()).toEqual([
+      'c1-0',
+      'c1-1',
+      'c1-2',
+      'c2-0',
+      'c2-1',
+      'c2-2',
+      'c3-0',
+      'c3-1',
+      'c3-2',
+    ]);
+    // Fewer turns than messages: what waited was answered together.
+    expect(h.batches.length).toBeLessThan(9);
+    expect(h.drops).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { TurnAbortReason } from '../../turn/turn-abort.ts';
+import type { LoadSignal } from './event-loop-load.ts';
 
 /**
  * What happens to customer messages that arrive while a turn of the same
@@ -33,7 +34,19 @@ export interface ConversationSchedulerOptions<T> {
   onDrop: (key: string, item: T, reason: DropReason) => void;
   /** Told when `process` throws anyway. */
   onError?: (key: string, error: unknown) => void;
+  /**
+   * Admission control: while it reports overload, one turn starts every
+   * {@link OVERLOADED_START_INTERVAL_MS} (or whenever none runs) and the
+   * rest wait in the bounded queue, so the process keeps its CPU for
+   * accepting requests. @defaultValue never overloaded
+   */
+  load?: LoadSignal;
 }
+
+/** Turns started per event-loop iteration; the next ones start after the loop has served pending I/O. */
+export const STARTS_PER_ITERATION = 8;
+/** While overloaded, one turn starts this often (so turns never starve; coalescing makes each one count). */
+export const OVERLOADED_START_INTERVAL_MS = 10;
 
 interface ConversationState<T> {
   pending: T[];
@@ -50,6 +63,13 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * by the {@link BurstPolicy}; a global cap on concurrent turns and on waiting
  * messages keeps an overloaded server acknowledging webhooks quickly while
  * turns queue. Nothing is dropped silently: `onDrop` hears about each message.
+ *
+ * Admission: a turn starts at once when admitted, but at most
+ * {@link STARTS_PER_ITERATION} per event-loop iteration (the rest start from
+ * `setImmediate`, after the loop served the requests waiting on its sockets),
+ * and while `load` reports overload only one every 10 ms (or whenever none
+ * runs): the queue, not the request path, absorbs the excess, drops past its
+ * bounds, and bursts coalesce meanwhile.
  */
 export class ConversationScheduler<T> {
   private readonly options: ConversationSchedulerOptions<T>;
@@ -59,6 +79,21 @@ export class ConversationScheduler<T> {
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  /** Turns started since the event loop last reached the check phase (reset by `setImmediate`). */
+  private startsThisIteration = 0;
+  private lastThrottledStart = Number.NEGATIVE_INFINITY;
+  private throttledUntil = Number.NEGATIVE_INFINITY;
+  private immediatePending = false;
+  private timerPending = false;
+  private readonly onImmediate = () => {
+    this.immediatePending = false;
+    this.startsThisIteration = 0;
+    this.pump();
+  };
+  private readonly onTimer = () => {
+    this.timerPending = false;
+    this.pump();
+  };
 
   constructor(options: ConversationSchedulerOptions<T>) {
     this.options = options;
@@ -165,19 +200,74 @@ export class ConversationScheduler<T> {
     }
   }
 
-  private async acquireSlot(): Promise<void> {
-    if (this.running < this.options.maxConcurrentTurns) {
-      this.running++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
-    // The releaser handed its slot over: `running` already counts us.
+  /**
+   * Take a turn slot: at once when admitted and nobody waits before us
+   * (undefined), otherwise a promise the pump resolves, FIFO, once it counted
+   * us in `running`.
+   */
+  private acquireSlot(): Promise<void> | undefined {
+    if (this.slotWaiters.length === 0 && this.admit()) return undefined;
+    const slot = new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    this.rearm();
+    return slot;
   }
 
   private releaseSlot(): void {
-    const next = this.slotWaiters.shift();
-    if (next) next();
-    else this.running--;
+    this.running--;
+    this.rearm();
+  }
+
+  /**
+   * Whether one more turn may start now (counted in `running` if so). With
+   * none running a turn always starts, whatever the load: at least one is in
+   * flight while messages wait. Otherwise at most {@link STARTS_PER_ITERATION}
+   * start per event-loop iteration, and while the process is overloaded one
+   * per {@link OVERLOADED_START_INTERVAL_MS}.
+   */
+  private admit(): boolean {
+    if (this.running >= this.options.maxConcurrentTurns) return false;
+    if (this.running > 0) {
+      if (this.startsThisIteration >= STARTS_PER_ITERATION) return false;
+      if (this.options.load?.overloaded()) {
+        const next = this.lastThrottledStart + OVERLOADED_START_INTERVAL_MS;
+        if (performance.now() < next) {
+          this.throttledUntil = next;
+          return false;
+        }
+        this.lastThrottledStart = performance.now();
+      }
+    }
+    this.running++;
+    // The first start of an iteration arms the reset (and a pump) for the next one.
+    if (this.startsThisIteration++ === 0) this.scheduleImmediate();
+    return true;
+  }
+
+  /** Start waiting turns, FIFO, as far as {@link admit} allows. */
+  private pump(): void {
+    while (this.slotWaiters.length > 0 && this.admit()) (this.slotWaiters.shift() as () => void)();
+    this.rearm();
+  }
+
+  /**
+   * Make sure the pump runs again when waiting turns could start: after the
+   * event loop served pending I/O (`setImmediate`), or when the overload
+   * throttle allows the next start. A full house waits for a release instead.
+   */
+  private rearm(): void {
+    if (this.slotWaiters.length === 0 || this.running >= this.options.maxConcurrentTurns) return;
+    const wait = this.throttledUntil - performance.now();
+    if (wait <= 0) this.scheduleImmediate();
+    else if (!this.timerPending) {
+      this.timerPending = true;
+      setTimeout(this.onTimer, Math.ceil(wait));
+    }
+  }
+
+  private scheduleImmediate(): void {
+    if (this.immediatePending) return;
+    this.immediatePending = true;
+    setImmediate(this.onImmediate);
   }
 
   private async work(key: string, state: ConversationState<T>): Promise<void> {
@@ -185,7 +275,8 @@ export class ConversationScheduler<T> {
       while (state.pending.length > 0 && !state.cancelled) {
         const window = this.options.burstWindowMs ?? 0;
         if (window > 0 && this.options.policy !== 'queue') await sleep(window);
-        await this.acquireSlot();
+        const slot = this.acquireSlot();
+        if (slot) await slot;
         try {
           if (state.cancelled || state.pending.length === 0) continue;
           const items =

@@ -6,6 +6,7 @@ export {
   type ConversationSchedulerOptions,
   type DropReason,
 } from './conversation-scheduler.ts';
+export { EventLoopLoad, type LoadSignal } from './event-loop-load.ts';
 export { lookupOrCreatePhoneProfile } from './memory-profile.ts';
 export { type InboundMessage, MessagingChannel, type MessagingChannelSpec } from './messaging-channel.ts';
 export {

@@ -110,6 +110,15 @@ describe('messaging channel construction', () => {
     expect(chat.agentAddress).toBe('ai-assistant');
     expect(new SMSChannel(tac, { maxMessageLength: 100 }).maxMessageLength).toBe(100);
   });
+
+  it('admission control: 0.9 event-loop utilization by default, 1 turns it off, 0 is refused', async () => {
+    const { tac } = await setup();
+    expect(new SMSChannel(tac).settings.maxEventLoopUtilization).toBe(0.9);
+    expect(new SMSChannel(tac, { maxEventLoopUtilization: 1 }).settings.maxEventLoopUtilization).toBe(1);
+    const error = errorOf(() => new SMSChannel(tac, { maxEventLoopUtilization: 0 }));
+    expect(error.code).toBe(TACErrorCode.INVALID_ARGUMENT);
+    expect(error.message).toMatch(/maxEventLoopUtilization/);
+  });
 });
 
 describe('inbound messages', () => {

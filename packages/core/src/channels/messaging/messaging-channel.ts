@@ -15,6 +15,7 @@ import { runTurn } from '../../turn/run-turn.ts';
 import type { Channel, OrchestratorEvent, SendResponseOptions } from '../channel.ts';
 import { type MemoryMode, type MessagingChannelType, orchestratorChannelName } from '../channel-type.ts';
 import { type BatchOutcome, ConversationScheduler, type DropReason } from './conversation-scheduler.ts';
+import { EventLoopLoad } from './event-loop-load.ts';
 import {
   DEFAULT_MAX_MESSAGE_LENGTH,
   MessagingChannelOptionsSchema,
@@ -113,6 +114,7 @@ export abstract class MessagingChannel implements Channel {
       maxConcurrentTurns: this.settings.maxConcurrentTurns,
       maxPendingMessages: this.settings.maxPendingMessages,
       maxPendingPerConversation: this.settings.maxPendingPerConversation,
+      load: new EventLoopLoad(this.settings.maxEventLoopUtilization),
       process: (conversationId, items, signal) => this.processBatch(conversationId, items, signal),
       onDrop: (conversationId, item, reason) => this.onDrop(conversationId, item, reason),
       onError: (conversationId, error) =>

@@ -29,6 +29,14 @@ export const MessagingChannelOptionsSchema = z.strictObject({
   dedupCapacity: z.number().int().min(1).default(10_000),
   /** Turns of this channel running at once; more wait in order. @defaultValue 64 */
   maxConcurrentTurns: z.number().int().min(1).default(64),
+  /**
+   * Admission control. New turns start only while the event loop was busy less
+   * than this share of the last ~50 ms; above it (the process is saturated, e.g.
+   * by a webhook flood) one turn starts every 10 ms (or whenever none runs) and
+   * the others wait in the bounded queue, so webhooks keep being acknowledged
+   * promptly and bursts coalesce. `1` turns it off. @defaultValue 0.9
+   */
+  maxEventLoopUtilization: z.number().gt(0).max(1).default(0.9),
   /** Messages waiting for a turn across conversations; beyond it new messages are dropped and reported through onError. @defaultValue 10000 */
   maxPendingMessages: z.number().int().min(1).default(10_000),
   /** Messages waiting in one conversation; beyond it the oldest waiting one is dropped and reported. @defaultValue 50 */
