@@ -80,20 +80,25 @@ export class MemoryClient {
     return `/v1/Stores/${encodeURIComponent(this.storeId)}/Profiles${suffix}`;
   }
 
+  /** `POST` to a path under this store's profiles, with the call's signal and timeout. */
+  private post<T = unknown>(path: string, json: unknown, options: MemoryRequestOptions) {
+    return this.http.request<T>({
+      product: 'memory',
+      method: 'POST',
+      path,
+      json,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+  }
+
   /** Profile ids matching a phone number or an email (`POST …/Profiles/Lookup`); `[]` when none. */
   async lookupProfile(
     idType: 'phone' | 'email',
     value: string,
     options: MemoryRequestOptions = {},
   ): Promise<string[]> {
-    const res = await this.http.request<{ profiles?: unknown }>({
-      product: 'memory',
-      method: 'POST',
-      path: this.path('/Lookup'),
-      json: { idType, value },
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
+    const res = await this.post<{ profiles?: unknown }>(this.path('/Lookup'), { idType, value }, options);
     const profiles = res.body?.profiles;
     return Array.isArray(profiles)
       ? profiles.filter((p): p is string => typeof p === 'string' && p !== '')
@@ -106,14 +111,7 @@ export class MemoryClient {
    * `{ Contact: { phone } }`.
    */
   async createProfile(traits: Record<string, unknown>, options: MemoryRequestOptions = {}): Promise<string> {
-    const res = await this.http.request<{ id?: unknown }>({
-      product: 'memory',
-      method: 'POST',
-      path: this.path(),
-      json: { traits },
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
+    const res = await this.post<{ id?: unknown }>(this.path(), { traits }, options);
     const id = res.body?.id;
     if (typeof id !== 'string' || !id) {
       throw new TACError(TACErrorCode.TWILIO_API, 'Memory profile creation answered without an id', {
@@ -156,14 +154,11 @@ export class MemoryClient {
     options: MemoryRequestOptions = {},
   ): Promise<TACMemoryResponse> {
     const query = params.query?.trim() ? params.query.slice(0, MAX_QUERY) : undefined;
-    const res = await this.http.request({
-      product: 'memory',
-      method: 'POST',
-      path: this.path(`/${encodeURIComponent(profileId)}/Recall`),
-      json: { ...params, query },
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
+    const res = await this.post(
+      this.path(`/${encodeURIComponent(profileId)}/Recall`),
+      { ...params, query },
+      options,
+    );
     return TACMemoryResponse.fromRecall(res.body);
   }
 
@@ -174,11 +169,9 @@ export class MemoryClient {
     options: MemoryRequestOptions = {},
   ): Promise<unknown> {
     const now = new Date().toISOString();
-    const res = await this.http.request({
-      product: 'memory',
-      method: 'POST',
-      path: this.path(`/${encodeURIComponent(profileId)}/Observations`),
-      json: {
+    const res = await this.post(
+      this.path(`/${encodeURIComponent(profileId)}/Observations`),
+      {
         observations: observations.map((o) => ({
           content: o.content,
           source: o.source ?? 'conversation-intelligence',
@@ -186,9 +179,8 @@ export class MemoryClient {
           occurredAt: o.occurredAt ?? now,
         })),
       },
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
+      options,
+    );
     return res.body;
   }
 
@@ -199,11 +191,9 @@ export class MemoryClient {
     options: MemoryRequestOptions = {},
   ): Promise<unknown> {
     const now = new Date().toISOString();
-    const res = await this.http.request({
-      product: 'memory',
-      method: 'POST',
-      path: this.path(`/${encodeURIComponent(profileId)}/ConversationSummaries`),
-      json: {
+    const res = await this.post(
+      this.path(`/${encodeURIComponent(profileId)}/ConversationSummaries`),
+      {
         summaries: summaries.map((s) => ({
           content: s.content,
           conversationId: s.conversationId,
@@ -211,9 +201,8 @@ export class MemoryClient {
           source: s.source,
         })),
       },
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
+      options,
+    );
     return res.body;
   }
 }
