@@ -1,7 +1,11 @@
+import { once } from 'node:events';
+import websocket from '@fastify/websocket';
 import { createSilentLogger, TAC, TACServer, tacPlugin, VoiceChannel } from '@tac/core';
 import Fastify from 'fastify';
 import { getExpectedBodyHash, getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { RelayClient } from '../voice/helpers/relay-client.ts';
 import { AUTH_TOKEN, testConfig } from '../voice/helpers/voice-app.ts';
 
 /** Headers and URL of a JSON webhook signed as Twilio does (inject's host is localhost:80). */
@@ -227,6 +231,56 @@ describe('tacPlugin in your own fastify app', () => {
       expect(app.hasDecorator('websocketServer')).toBe(false); // registered inside the plugin's scope only
     } finally {
       await app.close();
+    }
+  });
+
+  it("shares the app's own @fastify/websocket: the app's socket route and TAC's voice socket both work", async () => {
+    const tac = await TAC.create({ config: testConfig(), logger: createSilentLogger() });
+    tac.registerChannel(new VoiceChannel(tac));
+    tac.onMessageReady(async ({ message }) => `heard ${message}`);
+    const app = Fastify();
+    await app.register(websocket);
+    app.get('/echo', { websocket: true }, (socket) => {
+      socket.on('message', (data) => socket.send(`echo ${String(data)}`));
+    });
+    await app.register(tacPlugin, { tac });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const ws = base.replace('http', 'ws');
+    try {
+      const echo = new WebSocket(`${ws}/echo`);
+      await once(echo, 'open');
+      echo.send('hi');
+      const [echoed] = await once(echo, 'message');
+      expect(String(echoed)).toBe('echo hi');
+      echo.close();
+
+      const call = await RelayClient.connect(`${ws}/ws`, { authToken: AUTH_TOKEN });
+      call.setup();
+      call.prompt('hello');
+      expect((await call.reply()).text).toBe('heard hello');
+      await call.hangup();
+
+      // An unsigned upgrade is still refused on TAC's socket (policy close), not on the app's.
+      const unsigned = await RelayClient.connect(`${ws}/ws`);
+      expect((await unsigned.closed).code).toBe(1008);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers a WebSocket upgrade to a plain HTTP route with 404 and closes it, so stop() still completes', async () => {
+    const tac = await TAC.create({ config: testConfig(), logger: createSilentLogger() });
+    tac.registerChannel(new VoiceChannel(tac));
+    const server = new TACServer(tac, { host: '127.0.0.1', port: 0 });
+    const base = await server.start();
+    try {
+      const refused = await RelayClient.connect(`${base.replace('http', 'ws')}/webhook`).then(
+        () => 'opened',
+        (error: Error) => error.message,
+      );
+      expect(refused).toMatch(/Unexpected server response: 404/);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -100,11 +100,8 @@ export function validateJsonSignature(
   rawBody: string | undefined,
 ): boolean {
   if (rawBody === undefined) return false;
-  return urls.some(
-    (url) =>
-      new URL(url).searchParams.has('bodySHA256') &&
-      validateRequestWithBody(authToken, signature, url, rawBody),
-  );
+  // twilio compares the body's hash with the URL's `bodySHA256` (empty when absent, so never equal).
+  return urls.some((url) => validateRequestWithBody(authToken, signature, url, rawBody));
 }
 
 /**

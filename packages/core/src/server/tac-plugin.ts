@@ -145,18 +145,6 @@ export async function tacPlugin(fastify: FastifyInstance, options: TACPluginOpti
   );
   if (!fastify.hasContentTypeParser(FORM))
     await fastify.register(formbody, { bodyLimit: settings.bodyLimit });
-  if (!fastify.hasDecorator('websocketServer')) {
-    await fastify.register(websocket, {
-      options: { maxPayload: settings.bodyLimit },
-      preClose(done) {
-        // Calls were drained already; anything left is closed as "going away".
-        for (const client of this.websocketServer.clients) client.close(1001, 'Server shutting down');
-        this.websocketServer.close();
-        done();
-      },
-    });
-  }
-
   fastify.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const tacError = TACError.isInstance(error) ? error : undefined;
     const status =
@@ -261,26 +249,42 @@ export async function tacPlugin(fastify: FastifyInstance, options: TACPluginOpti
   }
 
   if (paths.websocket) {
-    fastify.get(paths.websocket, { websocket: true }, (socket, request) => {
-      if (settings.validateSignatures) {
-        const signature = header(request, 'x-twilio-signature');
-        const urls = candidateUrls(signedRequest(request), urlOptions, true);
-        if (urls.length === 0) {
-          socket.close(1008, 'Invalid request');
+    const websocketPath = paths.websocket;
+    // @fastify/websocket hooks every request and wraps every route handler of the scope it is
+    // registered in: a scope of its own keeps that off the webhook routes (the hot path of messaging).
+    await fastify.register(async (scope) => {
+      if (!scope.hasDecorator('websocketServer')) {
+        await scope.register(websocket, {
+          options: { maxPayload: settings.bodyLimit },
+          preClose(done) {
+            // Calls were drained already (the parent scope's preClose runs first); anything left is closed as "going away".
+            for (const client of this.websocketServer.clients) client.close(1001, 'Server shutting down');
+            this.websocketServer.close();
+            done();
+          },
+        });
+      }
+      scope.get(websocketPath, { websocket: true }, (socket, request) => {
+        if (settings.validateSignatures) {
+          const signature = header(request, 'x-twilio-signature');
+          const urls = candidateUrls(signedRequest(request), urlOptions, true);
+          if (urls.length === 0) {
+            socket.close(1008, 'Invalid request');
+            return;
+          }
+          if (!signature || !validateWebSocketSignature(authToken, signature, urls)) {
+            log.warn({ path: request.routeOptions.url }, 'WebSocket refused: Twilio signature');
+            socket.close(1008, 'Invalid signature');
+            return;
+          }
+        }
+        const voice = voiceChannel();
+        if (!voice) {
+          socket.close(1011, 'No voice channel registered');
           return;
         }
-        if (!signature || !validateWebSocketSignature(authToken, signature, urls)) {
-          log.warn({ path: request.routeOptions.url }, 'WebSocket refused: Twilio signature');
-          socket.close(1008, 'Invalid signature');
-          return;
-        }
-      }
-      const voice = voiceChannel();
-      if (!voice) {
-        socket.close(1011, 'No voice channel registered');
-        return;
-      }
-      void voice.handleWebSocket(socket, { remoteAddress: request.ip });
+        void voice.handleWebSocket(socket, { remoteAddress: request.ip });
+      });
     });
   }
 

@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { z } from 'zod';
 import type { VoiceChannel } from '../channels/voice/index.ts';
 import { TACError, TACErrorCode } from '../errors/index.ts';
@@ -68,6 +73,7 @@ export class TACServer {
         bodyLimit: this.options.bodyLimit,
         trustProxy: this.options.trustProxy,
       });
+    if (!this.options.fastify) this.fastify.setNotFoundHandler(notFound);
     const { fastify: _own, host: _host, port: _port, ...settings } = this.options;
     this.fastify.register(tacPlugin, { ...settings, tac, lifecycle: this.lifecycle });
   }
@@ -119,4 +125,23 @@ export class TACServer {
     })();
     return this.stopping;
   }
+}
+
+/**
+ * fastify's 404, plus: a WebSocket upgrade to a path other than the voice socket is closed once
+ * answered. Node hands an upgrade request's socket over whole (no HTTP parser left to close it), so
+ * a stray upgrade (a scanner, a wrong URL in the TwiML) would otherwise stay open and hold
+ * `stop()` forever, since closing the server waits for every socket.
+ */
+function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (request.headers.upgrade) {
+    const socket = request.raw.socket;
+    reply.header('connection', 'close');
+    reply.raw.once('finish', () => socket.destroySoon());
+  }
+  return reply.code(404).send({
+    message: `Route ${request.method}:${request.url} not found`,
+    error: 'Not Found',
+    statusCode: 404,
+  });
 }

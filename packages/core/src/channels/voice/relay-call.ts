@@ -88,6 +88,8 @@ export class RelayCall {
   private setupTimer: NodeJS.Timeout | undefined;
   private turn: ActiveTurn | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** No turn of this call is still running: the next one starts at once, without a grace timer. */
+  private chainIdle = true;
   /** Deliveries started by `sendResponse` (aborted by barge-in like turns). */
   private readonly deliveries = new Set<AbortController>();
   /** Tokens went out with `last:false` and the cycle is not closed yet. */
@@ -382,9 +384,21 @@ export class RelayCall {
     // Turns run one at a time: the next starts once the aborted one has let go (it keeps
     // history writes in order), but never waits long: an aborted turn may still sit in a
     // memory lookup that ignores the signal, and the caller is waiting.
-    const run = settleWithin(this.chain, PREVIOUS_TURN_GRACE_MS).then(() => this.runOneTurn(turn, text));
-    this.chain = run.catch(() => {});
+    const run = this.chainIdle
+      ? this.runOneTurn(turn, text)
+      : settleWithin(this.chain, PREVIOUS_TURN_GRACE_MS).then(() => this.runOneTurn(turn, text));
+    this.chainIdle = false;
+    const chain: Promise<void> = run.then(
+      () => this.markIdle(chain),
+      () => this.markIdle(chain),
+    );
+    this.chain = chain;
     void this.host.track(run).catch(() => {});
+  }
+
+  private markIdle(chain: Promise<void>): void {
+    // Only the latest turn's end makes the call idle; an earlier one may end after a newer started.
+    if (this.chain === chain) this.chainIdle = true;
   }
 
   private async runOneTurn(turn: ActiveTurn, text: string): Promise<void> {
