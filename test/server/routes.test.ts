@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import websocket from '@fastify/websocket';
 import { createSilentLogger, TAC, TACServer, tacPlugin, VoiceChannel } from '@tac/core';
 import Fastify from 'fastify';
@@ -266,6 +267,31 @@ describe('tacPlugin in your own fastify app', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('stop() completes and closes the sockets of clients that never finished a request', async () => {
+    const tac = await TAC.create({ config: testConfig(), logger: createSilentLogger() });
+    tac.registerChannel(new VoiceChannel(tac));
+    const server = new TACServer(tac, { host: '127.0.0.1', port: 0 });
+    await server.start();
+    const partial = [
+      '', // connected, silent
+      'POST /webhook HTTP/1.1\r\nHost: x\r\n', // headers never finished
+      'POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":', // body cut short
+    ];
+    const sockets = await Promise.all(
+      partial.map(async (bytes) => {
+        const socket = connect(server.port ?? 0, '127.0.0.1');
+        await once(socket, 'connect');
+        if (bytes) socket.write(bytes);
+        return { socket, closed: once(socket, 'close') };
+      }),
+    );
+    // Let the server read what was sent before it stops.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await server.stop();
+    await Promise.all(sockets.map((s) => s.closed));
+    expect(sockets.every((s) => s.socket.destroyed)).toBe(true);
   });
 
   it('answers a WebSocket upgrade to a plain HTTP route with 404 and closes it, so stop() still completes', async () => {

@@ -24,7 +24,8 @@ export async function createPlaygroundApp(options: {
   info: () => unknown;
   logger: FastifyBaseLogger;
 }): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: options.logger });
+  // Ctrl-C must stop the playground even while a browser holds a connection open.
+  const app = Fastify({ loggerInstance: options.logger, forceCloseConnections: true });
   await app.register(websocket);
 
   for (const [path, asset] of Object.entries(ASSETS)) {

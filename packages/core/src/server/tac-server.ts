@@ -72,6 +72,9 @@ export class TACServer {
         loggerInstance: tac.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
         bodyLimit: this.options.bodyLimit,
         trustProxy: this.options.trustProxy,
+        // By the time fastify closes, stop() has drained calls and turns: what is still connected
+        // (a client that never finished its request, an idle socket) must not hold shutdown open.
+        forceCloseConnections: true,
       });
     if (!this.options.fastify) this.fastify.setNotFoundHandler(notFound);
     const { fastify: _own, host: _host, port: _port, ...settings } = this.options;
