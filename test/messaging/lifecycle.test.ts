@@ -66,6 +66,34 @@ describe('CONVERSATION_UPDATED', () => {
     expect(target.errors.filter((e) => e.context.stage === 'send')).toEqual([]);
   });
 
+  it('CLOSED while the first turn still looks up participants: the session is not brought back', async () => {
+    app = await startMessagingApp();
+    const handled: string[] = [];
+    const ended: ConversationEndedContext[] = [];
+    app.tac.onMessageReady(({ message }) => {
+      handled.push(message);
+      return 're';
+    });
+    app.tac.onConversationEnded((context) => {
+      ended.push(context);
+    });
+    // Hold the turn's first Orchestrator request (the participant list) long enough to close meanwhile.
+    app.emu.faults.set('conversations', { delayMs: 1_500 }, { times: 1 });
+    const customer = app.emu.customer({ channel: 'sms' });
+    await customer.send('hello');
+    const target = app;
+    await app.emu.waitFor(() => target.emu.faults.hits.conversations >= 1);
+    const conversationId = customer.conversationId!;
+    await app.emu.orchestrator.closeConversation(conversationId);
+    await app.emu.waitFor(async () => !(await target.channels.sms.hasConversation(conversationId)), {
+      description: 'the conversation to be forgotten once its turn let go',
+    });
+    expect(await target.tac.sessions.get(conversationId)).toBeUndefined();
+    expect(handled).toEqual([]);
+    expect(ended).toEqual([]); // no session had started, so there is nothing to end
+    expect(target.emu.orchestrator.actions).toHaveLength(0);
+  });
+
   it("INACTIVE drops the memoryMode 'once' cache, so the next turn recalls again", async () => {
     app = await startMessagingApp({ sms: { memoryMode: 'once' } });
     const customerPhone = '+15557654321';

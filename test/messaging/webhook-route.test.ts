@@ -3,7 +3,7 @@
  * and change nothing, and the server goes on answering customers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type MessagingApp, startMessagingApp } from './helpers/messaging-app.ts';
+import { gate, type MessagingApp, startMessagingApp } from './helpers/messaging-app.ts';
 
 let app: MessagingApp | undefined;
 afterEach(async () => {
@@ -43,6 +43,8 @@ describe('POST /webhook refuses bad requests and keeps serving', () => {
       JSON.stringify({ hello: 'world' }),
       JSON.stringify({ eventType: 'COMMUNICATION_CREATED' }),
       JSON.stringify({ eventType: 42, data: {} }),
+      JSON.stringify({ eventType: '', data: {} }),
+      JSON.stringify({ eventType: 'CONVERSATION_UPDATED', timestamp: 42, data: { id: 'x' } }),
       JSON.stringify([1, 2, 3]),
     ]) {
       const res = await app.post('/webhook', body);
@@ -79,5 +81,53 @@ describe('POST /webhook refuses bad requests and keeps serving', () => {
     const customer = app.emu.customer({ channel: 'sms' });
     await customer.send('still fine?');
     expect((await customer.nextReply()).text).toBe('re still fine?');
+  });
+});
+
+describe('POST /webhook while the server stops', () => {
+  it('answers new messages 503 + Retry-After (Twilio redelivers) and still takes lifecycle events', async () => {
+    app = await startMessagingApp();
+    const hold = gate();
+    const started = gate();
+    app.tac.onMessageReady(async ({ message }) => {
+      started.open();
+      await hold.promise;
+      return `re ${message}`;
+    });
+    const customer = app.emu.customer({ channel: 'sms' });
+    await customer.send('hold the turn');
+    await started.promise;
+    const conversationId = customer.conversationId!;
+
+    const stopping = app.server.stop();
+    const message = await app.post('/webhook', validEvent(conversationId));
+    expect(message.status).toBe(503);
+    expect(message.headers.get('retry-after')).toBe('5');
+    const update = await app.post(
+      '/webhook',
+      JSON.stringify({ eventType: 'CONVERSATION_UPDATED', data: { id: conversationId, status: 'INACTIVE' } }),
+    );
+    expect(update.status).toBe(200);
+
+    hold.open();
+    await stopping;
+    // The held turn still answered; the refused message was never taken (nothing reported lost).
+    expect((await customer.nextReply()).text).toBe('re hold the turn');
+    expect(app.errors.filter((e) => e.context.droppedInbound)).toEqual([]);
+  });
+});
+
+describe('POST /webhook with a message that names no channel', () => {
+  it('reports TAC_ERR_WEBHOOK_INVALID instead of dropping it quietly', async () => {
+    app = await startMessagingApp();
+    const body = JSON.stringify({
+      eventType: 'COMMUNICATION_CREATED',
+      data: { id: 'comm_1', conversationId: 'conv_x', content: { type: 'TEXT', text: 'hi' } },
+    });
+    expect((await app.post('/webhook', body)).status).toBe(200);
+    const target = app;
+    await app.emu.waitFor(() => target.errors.length > 0);
+    expect(app.errors[0]?.error).toMatchObject({ code: 'TAC_ERR_WEBHOOK_INVALID' });
+    expect(app.errors[0]?.context).toMatchObject({ stage: 'webhook', droppedInbound: true });
   });
 });

@@ -1,4 +1,5 @@
 import type { ChannelType } from '../channels/channel-type.ts';
+import { apologySuffix } from '../turn/apology.ts';
 import type { AssistantHistoryItem, HistoryItem, ToolHistoryItem } from '../turn/history.ts';
 import { turnAbortReasonOf } from '../turn/turn-abort.ts';
 
@@ -19,7 +20,7 @@ export interface AgentTurnRecord {
 }
 
 function joinApology(produced: string, apology: string): string {
-  return produced ? `${produced} ${apology}` : apology;
+  return produced + apologySuffix(produced, apology);
 }
 
 /**

@@ -290,11 +290,11 @@ describe('tac.useAgent', () => {
       errors.push(e);
     });
     tac.useAgent(midway, { fallback: backup });
-    expect(await turn('hi')).toBe(`Let me  ${tac.apologyMessage}`);
+    expect(await turn('hi')).toBe(`Let me ${tac.apologyMessage}`);
     expect(midway.inputs).toHaveLength(1);
     expect(errors.some((e) => e.message.includes('stream broke'))).toBe(true);
     const history = await tac.sessions.getHistory(session.conversationId);
-    expect(history.at(-1)).toEqual({ role: 'assistant', content: `Let me  ${tac.apologyMessage}` });
+    expect(history.at(-1)).toEqual({ role: 'assistant', content: `Let me ${tac.apologyMessage}` });
   });
 
   it('says something when the agent produces no text', async () => {

@@ -43,10 +43,22 @@ function isDuplicate(tac: TAC, event: OrchestratorEvent, token: string | undefin
 }
 
 async function routeCommunication(tac: TAC, event: OrchestratorEvent, meta: { idempotencyToken?: string }) {
-  const author = event.data.author as { channel?: unknown } | undefined;
-  const type = channelTypeOf(author?.channel);
+  const author = event.data.author as { channel?: unknown } | null | undefined;
+  if (typeof author?.channel !== 'string' || author.channel === '') {
+    // Without its channel a message can't be routed: say so rather than lose it quietly.
+    throw new TACError(
+      TACErrorCode.WEBHOOK_INVALID,
+      'COMMUNICATION_CREATED without author.channel: no channel to route it to',
+      { context: { field: 'data.author.channel' } },
+    );
+  }
+  const type = channelTypeOf(author.channel);
   // VOICE communications are transcriptions of a call: the voice channel hears them over ConversationRelay.
-  if (!type || type === 'voice') return;
+  if (type === 'voice') return;
+  if (!type) {
+    tac.logger.debug({ channel: author.channel }, 'communication on a channel TAC does not serve; ignored');
+    return;
+  }
   const channel = tac.getChannel(type);
   if (!channel?.processWebhook) {
     tac.logger.debug({ channel: type }, 'no channel registered for this communication; ignored');
@@ -61,7 +73,11 @@ async function routeConversationUpdate(
   meta: { idempotencyToken?: string },
 ) {
   const conversationId = str(event.data.id);
-  if (!conversationId) return;
+  if (!conversationId) {
+    throw new TACError(TACErrorCode.WEBHOOK_INVALID, 'CONVERSATION_UPDATED without data.id', {
+      context: { field: 'data.id' },
+    });
+  }
   const configurationId = str(event.data.configurationId);
   const ours = tac.config.values.conversationConfigurationId;
   if (configurationId && ours && configurationId !== ours) {

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import { z } from 'zod';
 import type { VoiceChannel, VoiceOrigins } from '../channels/voice/index.ts';
 import { TACError, TACErrorCode } from '../errors/index.ts';
+import { isOrchestratorEvent } from '../orchestrator/webhook-event.ts';
 import type { TAC } from '../tac.ts';
 import { ServerLifecycle } from './server-lifecycle.ts';
 import {
@@ -324,12 +325,18 @@ export async function tacPlugin(fastify: FastifyInstance, options: TACPluginOpti
     fastify.post(paths.webhook, webhookOptions, async (request, reply) => {
       const body = parseJson(request, reply);
       if (!body) return reply;
-      if (typeof body.eventType !== 'string' || !isObject(body.data)) {
+      if (!isOrchestratorEvent(body)) {
         return reply.code(400).send({
-          error: 'Expected a Conversation Orchestrator webhook: {"eventType": string, "data": object}',
+          error:
+            'Expected a Conversation Orchestrator webhook: {"eventType": string, "data": object, "timestamp"?: string}',
         });
       }
-      const event = body as { eventType: string; timestamp?: string; data: Record<string, unknown> };
+      const event = body;
+      if (lifecycle.isDraining && event.eventType === 'COMMUNICATION_CREATED') {
+        // No new turns while shutting down: a 2xx would lose the message, a 503 makes Twilio retry
+        // (another instance, or this one once restarted). Lifecycle events are still handled.
+        return reply.code(503).header('retry-after', '5').send({ error: 'Shutting down' });
+      }
       const idempotencyToken = header(request, 'i-twilio-idempotency-token');
       reply.code(200).type(JSON_UTF8).send(WEBHOOK_ACK);
       // Twilio times out webhooks after a few seconds: answer first, then run the turn.

@@ -17,7 +17,11 @@ export const TACServerOptionsSchema = TACPluginSettingsSchema.extend({
   host: z.string().min(1).default('0.0.0.0'),
   /** `0` picks a free port. @defaultValue 8000 */
   port: z.number().int().min(0).max(65_535).default(8000),
-  /** Your own fastify instance: TAC's routes are registered on it, and `start()`/`stop()` listen and close it. */
+  /**
+   * Your own fastify instance: TAC's routes are registered on it, and `start()`/`stop()` listen and
+   * close it. Create it with `forceCloseConnections: true` (as TACServer's own is) so that a client
+   * that never finishes a request cannot hold `stop()` open.
+   */
   fastify: z
     .custom<FastifyInstance>(
       (v) =>

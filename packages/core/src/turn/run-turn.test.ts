@@ -122,6 +122,7 @@ describe('runTurn: handler results', () => {
 
   it.each([
     ['an empty string', ''],
+    ['a blank string', ' \n '],
     ['null', null],
     ['undefined', undefined],
   ])('sends nothing for %s (turn-end no-reply)', async (_label, result) => {
@@ -182,6 +183,48 @@ describe('runTurn: failures become an apology', () => {
     expect(TACError.isInstance(error) && error.code).toBe(TACErrorCode.TURN_FAILED);
     expect((error.cause as Error).message).toBe('model exploded');
     expect(context).toMatchObject({ conversationId: 'conv_1', channel: 'sms', stage: 'turn' });
+  });
+
+  it('puts one space before the apology, none when the text already ends in one', async () => {
+    const { tac } = await setup();
+    tac.onMessageReady(async function* () {
+      yield 'Let me check. ';
+      throw new Error('model exploded');
+    });
+    expect((await collect(streamOf(await turn(tac)))).join('')).toBe(`Let me check. ${tac.apologyMessage}`);
+  });
+
+  it('answers with the apology when the iterable throws as its iterator is requested', async () => {
+    const { tac, events, errors } = await setup();
+    tac.onMessageReady(() => ({
+      [Symbol.asyncIterator](): AsyncIterator<string> {
+        throw new Error('no iterator');
+      },
+    }));
+    expect(await collect(streamOf(await turn(tac)))).toEqual([tac.apologyMessage]);
+    expect(endOf(events)).toMatchObject({ reason: 'error', text: tac.apologyMessage });
+    await flush();
+    expect(errors.map((e) => (e.error as TACError).code)).toEqual([TACErrorCode.TURN_FAILED]);
+  });
+
+  it('still ends the turn with the apology when the iterator also throws as it is stopped', async () => {
+    const { tac, events } = await setup();
+    tac.onMessageReady(() => {
+      let calls = 0;
+      const iterator: AsyncIterator<string> = {
+        next: async () => {
+          calls += 1;
+          if (calls === 1) return { done: false, value: 'a' };
+          throw new Error('stream broke');
+        },
+        return: () => {
+          throw new Error('return threw');
+        },
+      };
+      return { [Symbol.asyncIterator]: () => iterator };
+    });
+    expect(await collect(streamOf(await turn(tac)))).toEqual(['a', ` ${tac.apologyMessage}`]);
+    expect(endOf(events)).toMatchObject({ reason: 'error', text: `a ${tac.apologyMessage}` });
   });
 
   it('answers with the apology alone when a stream throws before any text', async () => {

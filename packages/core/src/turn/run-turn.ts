@@ -5,6 +5,7 @@ import { isAbortError, TACError, TACErrorCode } from '../errors/index.ts';
 import { type TACMemoryData, TACMemoryResponse } from '../memory/tac-memory-response.ts';
 import type { ConversationSession } from '../session/index.ts';
 import type { TAC } from '../tac.ts';
+import { apologySuffix } from './apology.ts';
 import type { TurnEndReason } from './events.ts';
 import type { MessageHandlerResult } from './handlers.ts';
 
@@ -219,10 +220,10 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
     return { turnId, kind: 'none' };
   }
   if (typeof result === 'string') {
-    if (result === '') {
+    if (result.trim() === '') {
       tac.logger.warn(
         { conversationId: session.conversationId },
-        'message handler returned an empty string; nothing sent',
+        'message handler returned an empty or blank string; nothing sent',
       );
       end('no-reply', '');
       return { turnId, kind: 'none' };
@@ -246,19 +247,22 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
 
   const source = result as AsyncIterable<string>;
   async function* guarded(): AsyncGenerator<string> {
-    const it = source[Symbol.asyncIterator]();
-    // One abort listener for the whole stream, not one per token.
-    const tokens = new AbortableIterator(it, signal);
+    let it: AsyncIterator<string> | undefined;
+    let tokens: AbortableIterator<string> | undefined;
     let text = '';
     let reason: TurnEndReason = 'completed';
     try {
+      // Inside the try: an iterable that throws when asked for its iterator gets the apology too.
+      it = source[Symbol.asyncIterator]();
+      // One abort listener for the whole stream, not one per token.
+      tokens = new AbortableIterator(it, signal);
       while (true) {
         const r = await tokens.next();
         if (r === ABORTED) {
           reason = abortReasonOf(req.signal, turn.timedOut);
           if (reason === 'timeout') {
             fail(timeoutError(), 'turn');
-            const apology = text ? ` ${tac.apologyMessage}` : tac.apologyMessage;
+            const apology = apologySuffix(text, tac.apologyMessage);
             text += apology;
             yield apology;
           }
@@ -278,14 +282,18 @@ export async function runTurn(tac: TAC, req: TurnRequest): Promise<TurnOutput> {
         reason = turn.timedOut ? 'timeout' : 'error';
         fail(turn.timedOut ? timeoutError() : error, 'turn');
         // The customer always hears something: finish the sentence with an apology.
-        const apology = text ? ` ${tac.apologyMessage}` : tac.apologyMessage;
+        const apology = apologySuffix(text, tac.apologyMessage);
         text += apology;
         yield apology;
       }
     } finally {
-      tokens.dispose();
-      // Stop the producer without waiting on it (it may ignore the signal).
-      Promise.resolve(it.return?.()).catch(() => {});
+      tokens?.dispose();
+      try {
+        // Stop the producer without waiting on it (it may ignore the signal).
+        Promise.resolve(it?.return?.()).catch(() => {});
+      } catch {
+        // A producer that throws while being stopped changes nothing: the turn is over.
+      }
       end(reason, text);
     }
   }

@@ -12,6 +12,7 @@ import {
 import { type ConversationSession, createSession } from '../../session/index.ts';
 import type { TAC } from '../../tac.ts';
 import { runTurn } from '../../turn/run-turn.ts';
+import { turnAbortReasonOf } from '../../turn/turn-abort.ts';
 import type { Channel, OrchestratorEvent, SendResponseOptions } from '../channel.ts';
 import { type MemoryMode, type MessagingChannelType, orchestratorChannelName } from '../channel-type.ts';
 import { type BatchOutcome, ConversationScheduler, type DropReason } from './conversation-scheduler.ts';
@@ -392,7 +393,7 @@ export abstract class MessagingChannel implements Channel {
   ): Promise<BatchOutcome> {
     let prepared: { session?: ConversationSession; messages: InboundMessage[] };
     try {
-      prepared = await this.prepare(conversationId, items);
+      prepared = await this.prepare(conversationId, items, signal);
     } catch (error) {
       this.tac.reportError(error, {
         conversationId,
@@ -441,8 +442,10 @@ export abstract class MessagingChannel implements Channel {
   private async prepare(
     conversationId: string,
     items: InboundMessage[],
+    signal: AbortSignal,
   ): Promise<{ session?: ConversationSession; messages: InboundMessage[] }> {
     let session = await this.tac.sessions.get(conversationId);
+    const existed = session !== undefined;
     const agentId = session?.aiAgentInfo?.participantId;
     const customerId = session?.authorInfo?.participantId;
     let participants: Participant[] | undefined;
@@ -451,6 +454,7 @@ export abstract class MessagingChannel implements Channel {
       (this.reconcilesCustomer && !customerId) ||
       items.some((i) => i.participantId && i.participantId !== customerId && i.participantId !== agentId);
     if (needsList) participants = await this.conversations.listParticipants(conversationId);
+    let lookedUp = needsList;
 
     const messages = items.filter((item) => {
       if (!item.participantId || item.participantId === customerId) return true;
@@ -486,6 +490,7 @@ export abstract class MessagingChannel implements Channel {
       !session.aiAgentInfo?.participantId ||
       (this.reconcilesCustomer && !session.authorInfo.participantId)
     ) {
+      lookedUp = true;
       const result = await this.reconcile(
         conversationId,
         {
@@ -506,6 +511,11 @@ export abstract class MessagingChannel implements Channel {
       );
       if (customer?.profileId) session.profileId = customer.profileId;
     }
+    // The lookups above take a while: a conversation CLOSED (or a shutdown) meanwhile has aborted
+    // this turn and ended the session, and writing it now would bring it back for good.
+    if (signal.aborted && turnAbortReasonOf(signal)?.turnEndReason !== 'superseded') return { messages: [] };
+    // Ended some other way meanwhile (e.g. `tac.endConversation` from your code): leave it ended.
+    if (existed && lookedUp && !(await this.tac.sessions.get(conversationId))) return { messages: [] };
     await this.tac.sessions.set(session);
     return { session, messages };
   }
