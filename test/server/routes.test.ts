@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import websocket from '@fastify/websocket';
 import { createSilentLogger, TAC, TACServer, tacPlugin, VoiceChannel } from '@tac/core';
 import Fastify from 'fastify';
+import { pino } from 'pino';
 import { getExpectedBodyHash, getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -213,6 +215,18 @@ describe('TACServer routes', () => {
         message: expect.stringMatching(/port[\s\S]*paths\.twiml|paths\.twiml[\s\S]*port/),
       }),
     );
+  });
+});
+
+describe('TACServer logging', () => {
+  it("the HTTP logger is never louder than TAC's own (a silent TAC stays silent)", async () => {
+    const silent = new TACServer(await TAC.create({ config: testConfig(), logger: createSilentLogger() }));
+    expect(silent.fastify.log.level).toBe('silent');
+    const chatty = await TAC.create({
+      config: testConfig(),
+      logger: pino({ level: 'debug' }, new Writable({ write: (_chunk, _encoding, done) => done() })),
+    });
+    expect(new TACServer(chatty).fastify.log.level).toBe('warn');
   });
 });
 

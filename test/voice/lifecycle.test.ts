@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ACCOUNT_SID,
+  AUTH_TOKEN,
   CALLER,
   controlledStream,
   PHONE,
@@ -230,5 +235,55 @@ describe('call lifecycle and protocol robustness (real sockets)', () => {
     await waitFor(() => app.voice.openCalls === 0);
     await app.server.stop(); // would hang for a minute if drain waited for nothing
     expect(app.server.port).toBeUndefined();
+  });
+
+  it('two sockets for one CallSid: when the newer closes first, the open one keeps its session', async () => {
+    app = await startVoiceApp();
+    app.tac.onMessageReady(({ message }) => `echo ${message}`);
+    const ended: string[] = [];
+    app.tac.onConversationEnded(({ reason }) => {
+      ended.push(reason);
+    });
+    const callSid = 'CA00000000000000000000000000000abc';
+    const first = await app.call({ callSid });
+    first.prompt('one');
+    expect((await first.reply()).text).toBe('echo one');
+    const second = await app.call({ callSid });
+    second.prompt('two');
+    expect((await second.reply()).text).toBe('echo two');
+
+    await second.hangup();
+    await waitFor(() => app.voice.openCalls === 1);
+    first.prompt('still here');
+    expect((await first.reply()).text).toBe('echo still here');
+    expect(app.voice.getWebSocket(callSid)).toBeDefined();
+    expect(ended).toEqual([]);
+    expect(await app.tac.sessions.size()).toBe(1);
+
+    await first.hangup();
+    await waitFor(async () => (await app.tac.sessions.size()) === 0);
+    expect(ended).toEqual(['hangup']);
+  });
+
+  it('stop() does not wait on a caller that never answers the close frame (vanished network)', async () => {
+    app = await startVoiceApp({ server: { drainTimeoutMs: 50 } });
+    const port = app.server.port ?? 0;
+    // A raw socket that upgrades (signed) and then reads without ever replying: no close handshake.
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    const signature = getExpectedTwilioSignature(AUTH_TOKEN, `ws://127.0.0.1:${port}/ws`, {});
+    socket.write(
+      `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+        `X-Twilio-Signature: ${signature}\r\n\r\n`,
+    );
+    const [head] = await once(socket, 'data');
+    expect(String(head)).toMatch(/^HTTP\/1\.1 101/);
+    socket.on('data', () => {});
+    const closed = once(socket, 'close');
+    // ws would wait 30 s for the peer's close frame (past this test's timeout); TAC gives it 2 s.
+    await app.server.stop();
+    await closed;
+    expect(socket.destroyed).toBe(true);
   });
 });

@@ -15,6 +15,20 @@ async function* stuckAfter(first: number): AsyncGenerator<number> {
 }
 
 describe('AbortableIterator', () => {
+  it('accepts an iterator whose next() returns a plain result, as `for await` does', async () => {
+    let n = 0;
+    const plain = {
+      next: () => (n < 2 ? { done: false, value: ++n } : { done: true, value: undefined }),
+    } as unknown as AsyncIterator<number>;
+    const it = new AbortableIterator(plain, new AbortController().signal);
+    expect([await it.next(), await it.next(), await it.next()]).toEqual([
+      { done: false, value: 1 },
+      { done: false, value: 2 },
+      { done: true, value: undefined },
+    ]);
+    it.dispose();
+  });
+
   it('passes values through with one abort listener for all of them, none after dispose', async () => {
     const controller = new AbortController();
     const it = new AbortableIterator(three(), controller.signal);

@@ -35,7 +35,8 @@ export class AbortableIterator<T> {
     if (this.signal.aborted) return Promise.resolve(ABORTED);
     return new Promise((resolve, reject) => {
       this.pending = resolve;
-      this.it.next().then(
+      // `for await` accepts an iterator whose next() returns a plain result: so do we.
+      Promise.resolve(this.it.next()).then(
         (r) => {
           if (this.pending === resolve) this.pending = undefined;
           resolve(r);

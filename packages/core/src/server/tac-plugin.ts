@@ -253,10 +253,16 @@ export async function tacPlugin(fastify: FastifyInstance, options: TACPluginOpti
     const websocketPath = paths.websocket;
     // @fastify/websocket hooks every request and wraps every route handler of the scope it is
     // registered in: a scope of its own keeps that off the webhook routes (the hot path of messaging).
+    const wsServerOptions = {
+      maxPayload: settings.bodyLimit,
+      // A caller whose network vanished never answers our close frame; ws would wait 30 s for it
+      // (holding `stop()`), 2 s is plenty for a live peer. (ws has the option; @types/ws not yet.)
+      closeTimeout: 2_000,
+    };
     await fastify.register(async (scope) => {
       if (!scope.hasDecorator('websocketServer')) {
         await scope.register(websocket, {
-          options: { maxPayload: settings.bodyLimit },
+          options: wsServerOptions,
           preClose(done) {
             // Calls were drained already (the parent scope's preClose runs first); anything left is closed as "going away".
             for (const client of this.websocketServer.clients) client.close(1001, 'Server shutting down');

@@ -73,7 +73,13 @@ export class TACServer {
       this.options.fastify ??
       Fastify({
         // Request lines at info would be noise; warnings and errors come through, PII-masked.
-        loggerInstance: tac.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+        // (Never louder than TAC's own level: a silent or error-only logger stays so.)
+        loggerInstance: tac.logger.child(
+          { component: 'http' },
+          {
+            level: tac.logger.levelVal > (tac.logger.levels.values['warn'] ?? 40) ? tac.logger.level : 'warn',
+          },
+        ) as FastifyBaseLogger,
         bodyLimit: this.options.bodyLimit,
         trustProxy: this.options.trustProxy,
         // By the time fastify closes, stop() has drained calls and turns: what is still connected

@@ -122,6 +122,8 @@ export class VoiceChannel implements Channel {
   private readonly connections = new Set<RelayCall>();
   private readonly byCallSid = new Map<string, RelayCall>();
   private readonly byConversation = new Map<string, RelayCall>();
+  /** CallSids with more than one socket open at once (a reconnect before the old socket closed). */
+  private readonly sharedCallSids = new Set<string>();
   /** Orchestrated calls whose socket closed: CallSid → conversation id, until the conversation closes. */
   private readonly closedCalls = new Map<string, string>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -150,8 +152,11 @@ export class VoiceChannel implements Channel {
       emit: (event, payload) => this.events.emit(event, payload),
       dispatchDtmf: (call, digit) => this.dispatchDtmf(call, digit),
       callStarted: (call) => {
+        if (!call.callSid) return;
         // A reconnect of the same call (the action URL answered with a new <Connect>) replaces the index entry.
-        if (call.callSid) this.byCallSid.set(call.callSid, call);
+        const previous = this.byCallSid.get(call.callSid);
+        if (previous && previous !== call && previous.isOpen) this.sharedCallSids.add(call.callSid);
+        this.byCallSid.set(call.callSid, call);
       },
       callBound: (call) => {
         if (call.conversationId) this.byConversation.set(call.conversationId, call);
@@ -297,7 +302,23 @@ export class VoiceChannel implements Channel {
     const conversationId = call.conversationId;
     if (conversationId && this.byConversation.get(conversationId) === call)
       this.byConversation.delete(conversationId);
-    // A reconnect (same CallSid, new socket) owns the session now: its own close will end it.
+    // Another socket of the same call still open (a reconnect, in whichever order the two close)
+    // owns the session: point the indexes back at it; its own close will end the session.
+    if (call.callSid && this.sharedCallSids.has(call.callSid)) {
+      let others = 0;
+      for (const other of this.connections) {
+        if (other.callSid !== call.callSid || !other.isOpen) continue;
+        others += 1;
+        if (!this.byCallSid.has(call.callSid)) this.byCallSid.set(call.callSid, other);
+        if (
+          conversationId &&
+          other.conversationId === conversationId &&
+          !this.byConversation.has(conversationId)
+        )
+          this.byConversation.set(conversationId, other);
+      }
+      if (others <= 1) this.sharedCallSids.delete(call.callSid);
+    }
     const superseded = conversationId !== undefined && this.byConversation.has(conversationId);
     try {
       if (superseded) {
