@@ -94,6 +94,28 @@ describe('CONVERSATION_UPDATED', () => {
     expect(target.emu.orchestrator.actions).toHaveLength(0);
   });
 
+  it('CLOSED while a long reply is being sent: the rest is dropped quietly, no send failure reported', async () => {
+    app = await startMessagingApp({ sms: { maxMessageLength: 40 } });
+    app.tac.onMessageReady(() =>
+      Array.from({ length: 6 }, (_, i) => `This is sentence number ${i} of the reply.`).join(' '),
+    );
+    // Every Orchestrator request takes 200 ms, so the conversation closes while parts are still due.
+    app.emu.faults.set('conversations', { delayMs: 200 });
+    const customer = app.emu.customer({ channel: 'sms' });
+    await customer.send('hello');
+    const conversationId = customer.conversationId!;
+    const target = app;
+    const actions = () => target.emu.orchestrator.actions.filter((a) => a.conversationId === conversationId);
+    await app.emu.waitFor(() => actions().length >= 1);
+    await app.emu.orchestrator.closeConversation(conversationId);
+    await app.emu.waitFor(async () => !(await target.channels.sms.hasConversation(conversationId)));
+    app.emu.faults.clear('conversations');
+    const sent = actions();
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect(sent.length).toBeLessThan(6);
+    expect(app.errors.filter((e) => e.context.stage === 'send')).toEqual([]);
+  });
+
   it("INACTIVE drops the memoryMode 'once' cache, so the next turn recalls again", async () => {
     app = await startMessagingApp({ sms: { memoryMode: 'once' } });
     const customerPhone = '+15557654321';

@@ -255,9 +255,11 @@ export abstract class MessagingChannel implements Channel {
 
   /**
    * @internal Send `text` in a session's conversation: split, in order, each
-   * part retried on transient failures. Throws `TAC_ERR_SEND_FAILED`.
+   * part retried on transient failures. Throws `TAC_ERR_SEND_FAILED`. When
+   * `stop` fires (the conversation closed, a hard shutdown) the parts not yet
+   * sent are dropped quietly and the text sent so far is returned.
    */
-  async sendText(session: ConversationSession, text: string): Promise<string> {
+  async sendText(session: ConversationSession, text: string, stop?: AbortSignal): Promise<string> {
     const { conversationId } = session;
     const parts = splitMessage(text, this.maxMessageLength);
     if (parts.length === 0) return '';
@@ -277,7 +279,15 @@ export abstract class MessagingChannel implements Channel {
         : { channel, address: customer.address },
     ];
     const channelSettings = this.channelSettings(session);
+    const stopped = (sent: number) => {
+      this.tac.logger.info(
+        { conversationId, channel: this.type, sentParts: sent, parts: parts.length },
+        'reply stopped: the conversation closed or TAC is shutting down',
+      );
+      return parts.slice(0, sent).join(' ');
+    };
     for (const [index, part] of parts.entries()) {
+      if (stop?.aborted) return stopped(index);
       try {
         await this.conversations.createAction(
           conversationId,
@@ -285,9 +295,10 @@ export abstract class MessagingChannel implements Channel {
             type: 'SEND_MESSAGE',
             payload: { from, to, content: { text: part }, ...(channelSettings ? { channelSettings } : {}) },
           },
-          { retries: this.settings.sendRetries, backoffMs: this.settings.sendRetryBackoffMs },
+          { retries: this.settings.sendRetries, backoffMs: this.settings.sendRetryBackoffMs, signal: stop },
         );
       } catch (error) {
+        if (stop?.aborted) return stopped(index);
         throw new TACError(
           TACErrorCode.SEND_FAILED,
           `Reply not delivered in conversation ${conversationId}: part ${index + 1} of ${parts.length} failed ` +
@@ -417,8 +428,14 @@ export abstract class MessagingChannel implements Channel {
     const text = output.kind === 'text' ? output.text : await collect(output.stream);
     // Once sending starts the reply is committed; before that a newer message may still supersede it.
     if (signal.aborted) return 'superseded';
+    // A newer message no longer stops the reply (it is committed), but CLOSED or a hard shutdown does.
+    const stop = new AbortController();
+    const onAbort = () => {
+      if (turnAbortReasonOf(signal)?.turnEndReason !== 'superseded') stop.abort(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.sendText(session, text);
+      await this.sendText(session, text, stop.signal);
     } catch (error) {
       this.tac.reportError(error, {
         conversationId,
@@ -426,6 +443,8 @@ export abstract class MessagingChannel implements Channel {
         stage: 'send',
         turnId: output.turnId,
       });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
     // After a handoff TAC gets no more webhooks for this conversation (not even CLOSED):
     // end the session now that the goodbye went out, or it would never be cleaned up.
