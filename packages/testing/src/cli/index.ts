@@ -1,1 +1,9 @@
-export { type CliIO, type CliRun, formatEnv, runCli, USAGE } from './run-cli.ts';
+export {
+  type CliIO,
+  type CliRun,
+  formatEnv,
+  runCli,
+  type SignalSource,
+  stopOnSignals,
+  USAGE,
+} from './run-cli.ts';

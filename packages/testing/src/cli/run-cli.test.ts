@@ -1,9 +1,10 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { api } from '../__fixtures__/fake-app.ts';
-import { formatEnv, runCli } from './run-cli.ts';
+import { type CliRun, formatEnv, runCli, stopOnSignals } from './run-cli.ts';
 
 function capture() {
   const out: string[] = [];
@@ -56,6 +57,55 @@ describe('tac-emulator CLI', () => {
     await expect(runCli(['--nope'], io)).rejects.toThrow(/Unknown option/);
     await expect(runCli(['--port', 'abc'], io)).rejects.toThrow(/--port/);
     await expect(runCli(['--seed', '/nonexistent/seed.json'], io)).rejects.toThrow(/--seed/);
+  });
+
+  it('stops once on SIGINT/SIGTERM, ignores signals that follow while stopping, then exits 0', async () => {
+    const signals = new EventEmitter();
+    let finishStop: () => void = () => {};
+    let stops = 0;
+    const run = {
+      stop: () => {
+        stops += 1;
+        return new Promise<void>((resolve) => {
+          finishStop = resolve;
+        });
+      },
+    } as CliRun;
+    const exits: number[] = [];
+    const exited = new Promise<void>((resolve) => {
+      stopOnSignals(
+        signals,
+        () => Promise.resolve(run),
+        (code) => {
+          exits.push(code);
+          resolve();
+        },
+      );
+    });
+    signals.emit('SIGINT');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stops).toBe(1);
+    // The second Ctrl-C (npm forwards the terminal's) must find a listener, or Node's default kills the process.
+    expect(signals.listenerCount('SIGINT')).toBe(1);
+    signals.emit('SIGINT');
+    signals.emit('SIGTERM');
+    expect(stops).toBe(1);
+    expect(exits).toEqual([]);
+    finishStop();
+    await exited;
+    expect(exits).toEqual([0]);
+  });
+
+  it('removes its signal listeners when asked (a run that ends by itself)', () => {
+    const signals = new EventEmitter();
+    const remove = stopOnSignals(
+      signals,
+      () => undefined,
+      () => {},
+    );
+    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(2);
+    remove();
+    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
   });
 
   it('formats export lines safely', () => {

@@ -54,6 +54,42 @@ export interface CliRun {
   stop(): Promise<void>;
 }
 
+/** Where {@link stopOnSignals} listens: `process`, or a stand-in in tests. */
+export interface SignalSource {
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
+/**
+ * On SIGINT or SIGTERM, stop the run (once it started) and then `exit(0)`.
+ * The listeners stay installed while stopping: Ctrl-C in a terminal reaches
+ * both npm and the CLI and npm forwards it, so a second signal follows at once,
+ * and with no listener left it would kill the process (exit 130) before the
+ * emulator stopped. Further signals are ignored. Returns the function that
+ * removes the listeners (for runs that end without a signal, e.g. `--help`).
+ */
+export function stopOnSignals(
+  source: SignalSource,
+  run: () => Promise<CliRun | undefined> | undefined,
+  exit: (code: number) => void,
+): () => void {
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    void Promise.resolve(run())
+      .then((started) => started?.stop())
+      .catch(() => undefined)
+      .finally(() => exit(0));
+  };
+  source.on('SIGINT', shutdown);
+  source.on('SIGTERM', shutdown);
+  return () => {
+    source.off('SIGINT', shutdown);
+    source.off('SIGTERM', shutdown);
+  };
+}
+
 /** Render an env object as `KEY=value` lines (or `export KEY='value'`). */
 export function formatEnv(env: Record<string, string>, exportStyle = false): string {
   return Object.entries(env)

@@ -88,7 +88,9 @@ export class MessagingCustomer {
   /**
    * Send a message. Resolves once the webhook was delivered (whatever the
    * app answered). `duplicate: true` delivers it a second time with the same
-   * idempotency token, as Twilio occasionally does.
+   * idempotency token, as Twilio occasionally does. Rejects with
+   * `EMU_ERR_STOPPED` once the emulator is stopped, also when the stop cut the
+   * delivery short.
    */
   async send(text: string, options: { duplicate?: boolean } = {}): Promise<SentCustomerMessage> {
     const sent = this.backend.send(this, text);

@@ -1,5 +1,7 @@
+import net from 'node:net';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
+import { startHoldingApp } from '../__fixtures__/holding-app.ts';
 import { EmulatorError, EmulatorErrorCode } from '../util/emulator-error.ts';
 import { TwilioEmulator } from './twilio-emulator.ts';
 
@@ -77,6 +79,61 @@ describe('TwilioEmulator', () => {
     const waiting = emu.customer({ channel: 'sms' }).nextReply({ timeoutMs: 10_000 });
     await emu.stop();
     await expect(waiting).rejects.toMatchObject({ code: EmulatorErrorCode.STOPPED });
+  });
+
+  it('rejects customer messages and calls made after stop with STOPPED, and sends nothing', async () => {
+    const emu = await TwilioEmulator.start({ app: { url: 'http://127.0.0.1:9' } });
+    const alice = emu.customer({ channel: 'sms' });
+    await emu.stop();
+    await expect(alice.send('hi')).rejects.toMatchObject({ code: EmulatorErrorCode.STOPPED });
+    await expect(emu.call()).rejects.toMatchObject({ code: EmulatorErrorCode.STOPPED });
+    expect(emu.webhooks).toEqual([]);
+    expect(emu.orchestrator.conversations()).toEqual([]);
+  });
+
+  it('rejects a customer message whose webhook the stop cut short with STOPPED', async () => {
+    const app = await startHoldingApp(['webhook']);
+    const emu = await TwilioEmulator.start({ app: { url: app.url } });
+    try {
+      const sent = emu.customer({ channel: 'sms' }).send('hi');
+      const webhook = await app.nextHeld();
+      await emu.stop();
+      webhook.release();
+      await expect(sent).rejects.toMatchObject({ code: EmulatorErrorCode.STOPPED });
+    } finally {
+      await emu.stop();
+      await app.close();
+    }
+  });
+
+  it('refuses WebSocket upgrades and closes their connection, so stop() leaves nothing open', async () => {
+    const emu = await TwilioEmulator.start();
+    const { hostname, port } = new URL(emu.baseUrl);
+    const socket = net.connect(Number(port), hostname);
+    let received = '';
+    socket.on('data', (d) => {
+      received += String(d);
+    });
+    socket.write(
+      'GET /v2/Conversations HTTP/1.1\r\nHost: x\r\n' +
+        `Authorization: Basic ${Buffer.from(`${emu.apiKey}:${emu.apiSecret}`).toString('base64')}\r\n` +
+        'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+        'Sec-WebSocket-Version: 13\r\n\r\n',
+    );
+    try {
+      await emu.waitFor(() => received.includes('\r\n\r\n'), { description: 'an answer to the upgrade' });
+      expect(received).toMatch(/^HTTP\/1\.1 404 /);
+      expect(received).toMatch(/\r\nConnection: close\r\n/i);
+      expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4))).toMatchObject({
+        status: 404,
+        code: 20404,
+      });
+      await emu.stop();
+      await emu.waitFor(() => socket.destroyed, { timeoutMs: 1000, description: 'the connection to close' });
+    } finally {
+      socket.destroy();
+      await emu.stop();
+    }
   });
 
   it('times out nextReply() and waitFor() with what was awaited', async () => {

@@ -9,7 +9,7 @@ import { receiveInbound } from '../customers/receive-inbound.ts';
 import { checkBasicAuth } from '../http/basic-auth.ts';
 import { FaultInjector } from '../http/faults.ts';
 import { productOf } from '../http/products.ts';
-import { sendTwilioError, TwilioHttpError } from '../http/twilio-error.ts';
+import { sendTwilioError, TwilioHttpError, twilioErrorBody } from '../http/twilio-error.ts';
 import { IntelligenceControls } from '../intelligence/intelligence-controls.ts';
 import { registerKnowledgeRoutes } from '../knowledge/knowledge-routes.ts';
 import { KnowledgeStore } from '../knowledge/knowledge-store.ts';
@@ -233,6 +233,7 @@ export class TwilioEmulator {
       studio: this.studio,
       selfOrigin: () => this.origin || undefined,
       app: () => this.app,
+      signal: this.stopped.signal,
     });
     const store = this.store;
     const sender = this.sender;
@@ -370,6 +371,7 @@ export class TwilioEmulator {
       inbox: this.inboxes.of(orchestratorChannel(channel), address),
       backend: {
         send: (c, text) => {
+          this.stopped.signal.throwIfAborted();
           if (!this.configurationId) {
             throw new EmulatorError(
               EmulatorErrorCode.UNSUPPORTED,
@@ -382,7 +384,7 @@ export class TwilioEmulator {
               'No app to deliver to: call emu.setApp({ url }) first',
             );
           }
-          return receiveInbound(this.store, this.memory, {
+          const sent = receiveInbound(this.store, this.memory, {
             channel: orchestratorChannel(c.channel),
             address: c.address,
             agentAddress: this.agentAddress(c.channel),
@@ -391,8 +393,12 @@ export class TwilioEmulator {
             v1Bridge: c.v1Bridge,
             agentParticipant: c.agentParticipant,
           });
+          return { ...sent, delivery: sent.delivery.then((d) => this.unlessCutShort(d)) };
         },
-        redeliver: (delivery) => this.sender.redeliver(delivery),
+        redeliver: async (delivery) => {
+          this.stopped.signal.throwIfAborted();
+          return this.unlessCutShort(await this.sender.redeliver(delivery));
+        },
       },
     });
     this.customers.set(key, customer);
@@ -402,7 +408,9 @@ export class TwilioEmulator {
   /**
    * Place an inbound call to the app: signed POST to its TwiML URL, the
    * ConversationRelay WebSocket (signed upgrade, `setup`), and in orchestrated
-   * mode the call's conversation. Resolves once `setup` was sent.
+   * mode the call's conversation. Resolves once `setup` was sent. Rejects with
+   * `EMU_ERR_STOPPED` once the emulator is stopped, also when the stop came
+   * while the call was being set up (nothing connects afterwards).
    */
   call(options: PlaceCallOptions = {}): Promise<EmulatedCall> {
     return this.voice.placeCall(options);
@@ -421,12 +429,18 @@ export class TwilioEmulator {
     return waitFor(condition, options);
   }
 
-  /** Stop: hang up live calls, abort pending webhooks, close the server. Safe to call twice. */
+  /**
+   * Stop: hang up live calls, abandon calls being set up, abort pending
+   * webhooks, close the server. Safe to call twice. What is pending on it, and
+   * customer sends and calls made afterwards, reject with `EMU_ERR_STOPPED`.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.stopped.abort();
+      const error = new EmulatorError(EmulatorErrorCode.STOPPED, 'The emulator was stopped');
+      // The reason is what every call made after (or cut short by) the stop rejects with.
+      this.stopped.abort(error);
       this.voice.closeAll();
-      this.inboxes.close(new EmulatorError(EmulatorErrorCode.STOPPED, 'The emulator was stopped'));
+      this.inboxes.close(error);
       await this.sender.close();
       await this.store.settle();
       await this.server.close();
@@ -437,6 +451,12 @@ export class TwilioEmulator {
   /** `await using emu = await TwilioEmulator.start()` stops it at scope exit. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
+  }
+
+  // A delivery that failed because stop() aborted it says nothing about the app: report the stop.
+  private unlessCutShort<D extends WebhookDelivery | undefined>(delivery: D): D {
+    if (!delivery?.ok) this.stopped.signal.throwIfAborted();
+    return delivery;
   }
 
   private agentAddress(channel: CustomerChannel): string {
@@ -541,6 +561,18 @@ export class TwilioEmulator {
         return sendTwilioError(reply, new TwilioHttpError(401, 'Authenticate', { code: 20003 }));
       }
       return undefined;
+    });
+    // The emulator serves no WebSocket (ConversationRelay sockets are the app's). Without an 'upgrade'
+    // listener Node answers such a request like any other but leaves its socket out of what close()
+    // ends, so it outlived stop(): refuse the upgrade here and close the connection.
+    server.server.on('upgrade', (req, socket) => {
+      const body = JSON.stringify(twilioErrorBody(404, `No WebSocket is served at ${req.url ?? '/'}`));
+      socket.on('error', () => {});
+      socket.end(
+        'HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n' +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        () => socket.destroy(),
+      );
     });
     server.setErrorHandler((error, _req, reply) => {
       if (error instanceof TwilioHttpError) return sendTwilioError(reply, error);

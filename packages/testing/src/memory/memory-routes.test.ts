@@ -60,6 +60,18 @@ describe('Conversation Memory REST', () => {
     expect((await api(emu, 'GET', `${base}/mem_profile_missing`)).status).toBe(404);
   });
 
+  it('takes trait groups as repeated query keys too', async () => {
+    const id = emu.memory.seedProfile({
+      phone: '+15550002223',
+      traits: { Contact: { firstName: 'Alyssa' }, Preferences: { seat: 'aisle' }, Loyalty: { tier: 'gold' } },
+    });
+    const repeated = await api(emu, 'GET', `${base}/${id}?traitGroups=Contact&traitGroups=Preferences`);
+    expect(repeated.status).toBe(200);
+    expect(Object.keys(repeated.body.traits).sort()).toEqual(['Contact', 'Preferences']);
+    const mixed = await api(emu, 'GET', `${base}/${id}?traitGroups=Contact,Loyalty&traitGroups=Preferences`);
+    expect(Object.keys(mixed.body.traits).sort()).toEqual(['Contact', 'Loyalty', 'Preferences']);
+  });
+
   it('recalls the most recent memories without a query, ranked ones with a query', async () => {
     const id = emu.memory.seedProfile({
       phone: '+15550003333',

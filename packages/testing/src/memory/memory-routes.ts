@@ -83,16 +83,19 @@ export function registerMemoryRoutes(
     return reply.code(202).send({ id: store.upsert(body.traits) });
   });
 
-  app.get<ProfileParams & { Querystring: { traitGroups?: string } }>(
+  app.get<ProfileParams & { Querystring: { traitGroups?: string | string[] } }>(
     '/v1/Stores/:store/Profiles/:profile',
     async (req) => {
       check(req.params.store);
       const profile = store.profile(req.params.profile);
-      const groups = req.query.traitGroups
-        ?.split(',')
+      // The query parser gives an array for a repeated key (`?traitGroups=A&traitGroups=B`); clients
+      // send that form as well as the comma-separated one, so accept both, and a mix.
+      const groups = [req.query.traitGroups ?? []]
+        .flat()
+        .flatMap((value) => value.split(','))
         .map((g) => g.trim())
         .filter(Boolean);
-      const traits = groups?.length
+      const traits = groups.length
         ? Object.fromEntries(Object.entries(profile.traits).filter(([g]) => groups.includes(g)))
         : profile.traits;
       return { id: profile.id, createdAt: profile.createdAt, traits };

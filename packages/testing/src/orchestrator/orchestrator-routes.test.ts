@@ -90,6 +90,8 @@ describe('Conversation Orchestrator REST', () => {
     const badAddress = await create('5551230000');
     expect(badAddress.status).toBe(400);
     expect(badAddress.body.message).toMatch(/E\.164/);
+    // The path names the field as it is in the request body.
+    expect(badAddress.body.message).toMatch(/^participants\.0\.addresses\.0\.address: /);
     const badJson = await fetch(`${emu.baseUrl}/v2/Conversations`, {
       method: 'POST',
       headers: {
@@ -138,6 +140,27 @@ describe('Conversation Orchestrator REST', () => {
       eventType: 'CONVERSATION_UPDATED',
       data: { id, status: 'INACTIVE', configurationId: emu.configurationId },
     });
+  });
+
+  it('changes nothing when a PATCH is rejected (status change on a CLOSED conversation)', async () => {
+    const id = (await create('+15551230008')).body.id;
+    await emu.orchestrator.closeConversation(id);
+    const before = emu.orchestrator.conversation(id);
+    const patched = await api(emu, 'PATCH', `/v2/Conversations/${id}`, {
+      json: { status: 'ACTIVE', configuration: { statusCallbacks: [] } },
+    });
+    expect(patched.status).toBe(400);
+    expect(patched.body.message).toMatch(/CLOSED/);
+    expect(emu.orchestrator.conversation(id)).toEqual(before);
+    const record = emu.orchestrator.store.get(id);
+    expect(emu.orchestrator.store.statusCallbacksOf(record)).toEqual([
+      { url: `${app.url}/webhook`, method: 'POST' },
+    ]);
+    const ok = await api(emu, 'PATCH', `/v2/Conversations/${id}`, {
+      json: { name: 'archived', configuration: { statusCallbacks: [] } },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ name: 'archived', configuration: { statusCallbacks: [] } });
   });
 
   it('manages participants: 409 on a taken address, PUT as full replacement', async () => {

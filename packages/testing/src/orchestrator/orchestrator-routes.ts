@@ -90,9 +90,7 @@ export function registerOrchestratorRoutes(app: FastifyInstance, store: Orchestr
 
   app.patch<IdParams>('/v2/Conversations/:id', async (req) => {
     const body = parseOr400(PatchConversation, req.body);
-    if (body.configuration) store.patchConfiguration(req.params.id, body.configuration);
-    if (body.status !== undefined || body.name !== undefined) store.update(req.params.id, body);
-    return store.get(req.params.id).resource;
+    return store.patch(req.params.id, body).record.resource;
   });
 
   app.get<IdParams & ListQuery>('/v2/Conversations/:id/Participants', async (req) => {

@@ -123,7 +123,9 @@ export class OrchestratorStore {
       throw new TwilioHttpError(404, `Configuration ${input.configurationId} was not found`);
     }
     const participants = input.participants ?? [];
-    for (const [i, p] of participants.entries()) this.validateAddresses(p.addresses, `participants.${i}`);
+    for (const [i, p] of participants.entries()) {
+      this.validateAddresses(p.addresses, `participants.${i}.addresses`);
+    }
     if (input.checkConflict) {
       const existing = this.findConflict(participants);
       if (existing) {
@@ -191,11 +193,9 @@ export class OrchestratorStore {
     change: { status?: ConversationStatus; name?: string | null },
   ): { record: ConversationRecord; delivery: Promise<WebhookDelivery | undefined> } {
     const record = this.get(id);
+    this.checkUpdate(record, change);
     let changed = false;
     if (change.status && change.status !== record.resource.status) {
-      if (record.resource.status === 'CLOSED') {
-        throw new TwilioHttpError(400, `Conversation ${id} is CLOSED and cannot change status`);
-      }
       record.resource.status = change.status;
       changed = true;
     }
@@ -206,6 +206,27 @@ export class OrchestratorStore {
     if (!changed) return { record, delivery: Promise.resolve(undefined) };
     record.resource.updatedAt = isoNow();
     return { record, delivery: this.emit(record, 'CONVERSATION_UPDATED', record.resource) };
+  }
+
+  /**
+   * `PATCH /v2/Conversations/{id}`: status, name and per-conversation
+   * configuration together. Everything is checked before anything changes, so
+   * a rejected request (e.g. a status change on a CLOSED conversation) leaves
+   * the conversation as it was.
+   */
+  patch(
+    id: string,
+    change: {
+      status?: ConversationStatus;
+      name?: string | null;
+      configuration?: { statusCallbacks?: StatusCallback[] };
+    },
+  ): { record: ConversationRecord; delivery: Promise<WebhookDelivery | undefined> } {
+    const record = this.get(id);
+    this.checkUpdate(record, change);
+    // Configuration first, so the CONVERSATION_UPDATED below already goes to the new status callbacks.
+    if (change.configuration) this.patchConfiguration(id, change.configuration);
+    return this.update(id, change);
   }
 
   /** `PATCH /v2/Conversations/{id}`: per-conversation configuration (e.g. `statusCallbacks: []` stops webhooks). */
@@ -428,6 +449,13 @@ export class OrchestratorStore {
     record.participants.push(participant);
     this.emit(record, 'PARTICIPANT_ADDED', participant);
     return participant;
+  }
+
+  // The checks of `update`, apart so that `patch` can run them before it changes anything.
+  private checkUpdate(record: ConversationRecord, change: { status?: ConversationStatus }): void {
+    if (change.status && change.status !== record.resource.status && record.resource.status === 'CLOSED') {
+      throw new TwilioHttpError(400, `Conversation ${record.resource.id} is CLOSED and cannot change status`);
+    }
   }
 
   private validateAddresses(addresses: ParticipantInput['addresses'], path: string): void {

@@ -56,6 +56,12 @@ export interface ConversationRelayClientOptions {
   maxConsecutiveInvalid?: number;
   /** @defaultValue 5000 */
   connectTimeoutMs?: number;
+  /**
+   * Abandons the connection: once aborted, `connect()` terminates the socket
+   * (whether the upgrade is still pending or just completed), never sends
+   * `setup`, and rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
   /** Called with every final prompt sent (for transcripts). */
   onPrompt?: (text: string) => void;
   /** Called with every completed talk cycle. */
@@ -169,20 +175,32 @@ export class ConversationRelayClient {
     const headers: Record<string, string> = { ...resolved.headers, ...options.headers };
     if (options.authToken)
       headers['x-twilio-signature'] = signWebSocketUpgrade(options.authToken, options.url);
+    const signal = options.signal;
+    signal?.throwIfAborted();
     const ws = new WebSocket(resolved.target, {
       headers,
       handshakeTimeout: options.connectTimeoutMs ?? 5000,
     });
+    const drop = () => {
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      ws.terminate();
+    };
     await new Promise<void>((resolve, reject) => {
+      const aborted = () => {
+        drop();
+        reject(signal?.reason);
+      };
       const failed = (message: string, context: Record<string, unknown>) => {
-        ws.removeAllListeners();
-        ws.on('error', () => {});
-        ws.terminate();
+        signal?.removeEventListener('abort', aborted);
+        drop();
         reject(
           new EmulatorError(EmulatorErrorCode.APP, message, { context: { url: options.url, ...context } }),
         );
       };
+      signal?.addEventListener('abort', aborted, { once: true });
       ws.once('open', () => {
+        signal?.removeEventListener('abort', aborted);
         ws.removeAllListeners();
         resolve();
       });
@@ -195,6 +213,11 @@ export class ConversationRelayClient {
         failed(`WebSocket connection to ${options.url} failed: ${error.message}`, {}),
       );
     });
+    // The abort may land between 'open' and this continuation; `setup` must not go out after it.
+    if (signal?.aborted) {
+      drop();
+      throw signal.reason;
+    }
     ws.on('error', () => {});
     const setup: SetupMessage = {
       type: 'setup',

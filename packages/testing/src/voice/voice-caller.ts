@@ -32,6 +32,11 @@ export interface VoiceCallerContext {
   selfOrigin(): string | undefined;
   /** The app's origin and TwiML URL, once `setApp` was called. */
   app(): { origin: string; twimlUrl: string } | undefined;
+  /**
+   * Aborted, with the `EMU_ERR_STOPPED` error as its reason, when the emulator
+   * stops: calls still being set up then reject with that error and connect nothing.
+   */
+  signal: AbortSignal;
 }
 
 /** Options of `emu.call()`. */
@@ -99,6 +104,7 @@ export class VoiceCaller {
 
   /** Place an inbound call: signed POST to the app's TwiML URL, then the session. */
   async placeCall(options: PlaceCallOptions = {}): Promise<EmulatedCall> {
+    this.ctx.signal.throwIfAborted();
     const app = this.ctx.app();
     if (!app) {
       throw new EmulatorError(EmulatorErrorCode.APP, 'No app to call: call emu.setApp({ url }) first');
@@ -125,6 +131,8 @@ export class VoiceCaller {
         ToCountry: 'US',
       },
     });
+    // A stop() cuts the TwiML request short; say so rather than blame the app for an empty answer.
+    await this.failIfStopped(record, 'failed');
     if (!delivery.ok) {
       await this.ctx.calls.transition(record, 'failed');
       throw new EmulatorError(
@@ -138,6 +146,7 @@ export class VoiceCaller {
 
   /** Answer an outbound call created through the Calls API (the emulator is the callee). */
   async answer(callSid: string, options: AnswerOptions = {}): Promise<EmulatedCall> {
+    this.ctx.signal.throwIfAborted();
     const record = this.ctx.calls.get(callSid);
     if (record?.direction !== 'outbound-api') {
       throw new EmulatorError(
@@ -181,6 +190,7 @@ export class VoiceCaller {
         method: record.method,
         form,
       });
+      await this.failIfStopped(record, 'failed');
       if (!delivery.ok) {
         await this.ctx.calls.transition(record, 'failed');
         throw new EmulatorError(
@@ -226,9 +236,19 @@ export class VoiceCaller {
     await this.ctx.calls.transition(record, status);
   }
 
-  /** Drop every live session (emulator shutdown). */
+  /**
+   * Drop every live session (emulator shutdown). Sessions still connecting are
+   * not registered yet: `ctx.signal` abandons those.
+   */
   closeAll(): void {
     for (const s of this.sessions.values()) s.client.terminate();
+  }
+
+  /** Once the emulator is stopped: end the call with `status` and throw the STOPPED error. */
+  private async failIfStopped(record: CallRecord, status: 'failed' | 'completed'): Promise<void> {
+    if (!this.ctx.signal.aborted) return;
+    await this.ctx.calls.transition(record, status);
+    this.ctx.signal.throwIfAborted();
   }
 
   private async hangUpSession(callSid: string): Promise<void> {
@@ -296,16 +316,23 @@ export class VoiceCaller {
           customParameters: { ...cr.parameters, ...options.customParameters },
         },
         onFrame: options.onFrame,
+        signal: this.ctx.signal,
         onPrompt: (text) => this.transcribe(conversationId, record.sid, customer, agent, text, 0),
         onReply: (reply: RelayReply) => {
           if (reply.text) this.transcribe(conversationId, record.sid, agent, customer, reply.text, 1);
         },
       });
     } catch (error) {
+      await this.failIfStopped(record, 'completed');
       connectError =
         error instanceof EmulatorError
           ? error
           : new EmulatorError(EmulatorErrorCode.APP, (error as Error).message, { cause: error });
+    }
+    if (client && this.ctx.signal.aborted) {
+      // Connected, but stop() ran before the session could be registered for closeAll() to drop.
+      client.terminate();
+      await this.failIfStopped(record, 'completed');
     }
     const session: Session | undefined = client ? { client, hangupRequested: false } : undefined;
     if (session) this.sessions.set(record.sid, session);

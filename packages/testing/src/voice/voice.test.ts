@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, type FakeApp, type ReceivedSocket, startFakeApp } from '../__fixtures__/fake-app.ts';
+import { startHoldingApp } from '../__fixtures__/holding-app.ts';
 import { TwilioEmulator } from '../emulator/twilio-emulator.ts';
-import { EmulatorError } from '../util/emulator-error.ts';
+import { EmulatorError, EmulatorErrorCode } from '../util/emulator-error.ts';
 import type { CallEnd } from './emulated-call.ts';
 import type { AppFrame } from './frames.ts';
 
@@ -459,5 +460,45 @@ describe('voice: the emulator as a ConversationRelay caller', () => {
         await strict.close();
       }
     });
+  });
+});
+
+describe('voice: stopping the emulator while a call is being set up', () => {
+  it('abandons a WebSocket still connecting: the call rejects with STOPPED and nothing connects after', async () => {
+    const app = await startHoldingApp(['upgrade']);
+    const emu = await TwilioEmulator.start({ app: { url: app.url } });
+    try {
+      const call = emu.call();
+      const upgrade = await app.nextHeld();
+      await emu.stop();
+      // The app accepts the upgrade only now: an emulator that still waited for it would send setup.
+      upgrade.release();
+      await expect(call).rejects.toMatchObject({ code: EmulatorErrorCode.STOPPED });
+      await emu.waitFor(() => upgrade.socket.destroyed, { description: 'the upgrade socket to close' });
+      expect(app.messages).toEqual([]);
+      expect(emu.calls.active).toEqual([]);
+      expect(emu.calls.all[0]?.status).toBe('completed');
+    } finally {
+      await emu.stop();
+      await app.close();
+    }
+  });
+
+  it('rejects with STOPPED when stopped while the TwiML request is pending, and after stop', async () => {
+    const app = await startHoldingApp(['twiml']);
+    const emu = await TwilioEmulator.start({ app: { url: app.url } });
+    try {
+      const call = emu.call();
+      const twiml = await app.nextHeld();
+      await emu.stop();
+      twiml.release();
+      await expect(call).rejects.toMatchObject({ code: EmulatorErrorCode.STOPPED });
+      expect(emu.calls.all[0]?.status).toBe('failed');
+      await expect(emu.call()).rejects.toMatchObject({ code: EmulatorErrorCode.STOPPED });
+      expect(emu.calls.all).toHaveLength(1);
+    } finally {
+      await emu.stop();
+      await app.close();
+    }
   });
 });
