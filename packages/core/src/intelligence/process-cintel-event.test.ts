@@ -108,6 +108,37 @@ describe('processCintelEvent', () => {
   });
 });
 
+describe('processCintelEvent: redeliveries', () => {
+  it('stores a redelivered result once, also when both deliveries run at the same time', async () => {
+    const { tac, fake } = await setup();
+    const [first, second] = await Promise.all([
+      processCintelEvent(tac, payload()),
+      processCintelEvent(tac, payload()),
+    ]);
+    const later = await processCintelEvent(tac, payload());
+    expect(fake.summaries).toHaveLength(1);
+    expect([first.createdCount, second.createdCount].sort()).toEqual([0, 1]);
+    expect(later).toMatchObject({ success: true, skipped: true, createdCount: 0 });
+    expect(later.skipReason).toContain('already stored');
+    // A different summary for the same conversation is new.
+    const other = await processCintelEvent(
+      tac,
+      payload({}, { id: 'intelligence_operatorresult_2', result: { payload: '{"summary":"Second call."}' } }),
+    );
+    expect(other.createdCount).toBe(1);
+    expect(fake.summaries).toHaveLength(2);
+  });
+
+  it('retries a write that failed when the result is delivered again', async () => {
+    const { tac, fake } = await setup();
+    tac.onError(() => {});
+    fake.fail('POST', /ConversationSummaries$/, 400, 1);
+    expect((await processCintelEvent(tac, payload())).success).toBe(false);
+    expect(await processCintelEvent(tac, payload())).toMatchObject({ success: true, createdCount: 1 });
+    expect(fake.summaries).toHaveLength(1);
+  });
+});
+
 describe('extractSummaries', () => {
   const r = (outputFormat: string, result: unknown) =>
     ({ operator: { id: 'x' }, outputFormat, result }) as Parameters<typeof extractSummaries>[0];
@@ -129,5 +160,11 @@ describe('extractSummaries', () => {
     expect(extractSummaries(r('TEXT', { result: '{"summary":"json in text"}' }))).toEqual(['json in text']);
     expect(extractSummaries(r('CLASSIFICATION', { label: 'angry' }))).toEqual([]);
     expect(extractSummaries(r('JSON', { payload: '{"summaries":[{"summary":"  "}]}' }))).toEqual([]);
+  });
+
+  it('gives up on absurdly nested values instead of overflowing the stack', () => {
+    let nested: unknown = { summary: 'too deep to matter' };
+    for (let i = 0; i < 5_000; i++) nested = [nested];
+    expect(extractSummaries(r('JSON', { payload: nested }))).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { TACError, TACErrorCode } from '../errors/index.ts';
 import { MemoryClient } from '../memory/memory-client.ts';
 import type { TAC } from '../tac.ts';
 import { type CintelPayload, CintelPayloadSchema } from './cintel-payload.ts';
 import { extractSummaries } from './extract-summaries.ts';
+import { storedSummariesOf } from './stored-summaries.ts';
 
 /** Outcome of processing a Conversation Intelligence webhook (reference §6); the `/ci-webhook` answer body. */
 export interface OperatorProcessingResult {
@@ -74,6 +76,8 @@ export async function processCintelEvent(tac: TAC, payload: unknown): Promise<Op
   let processed = 0;
   let otherOperators = 0;
   let createdCount = 0;
+  let duplicates = 0;
+  const stored = storedSummariesOf(tac);
   const errors: string[] = [];
   for (const result of event.operatorResults) {
     if (result.operator.id !== summaryOperator) {
@@ -89,13 +93,19 @@ export async function processCintelEvent(tac: TAC, payload: unknown): Promise<Op
         .map((p) => p.profileId as string),
     );
     if (summaries.length === 0 || profiles.size === 0) continue;
+    // Same result, same profile, same text: a redelivery (with or without the result's id).
+    const content = createHash('sha256').update(summaries.join('\n')).digest('base64url');
     for (const profileId of profiles) {
+      const key = `${conversationId}|${result.id ?? ''}|${profileId}|${content}`;
       try {
-        await memory.createSummaries(
-          profileId,
-          summaries.map((content) => ({ content, conversationId, occurredAt, source: SOURCE })),
+        const wrote = await stored.once(key, () =>
+          memory.createSummaries(
+            profileId,
+            summaries.map((text) => ({ content: text, conversationId, occurredAt, source: SOURCE })),
+          ),
         );
-        createdCount += summaries.length;
+        if (wrote) createdCount += summaries.length;
+        else duplicates++;
       } catch (error) {
         const message = `could not store ${summaries.length} summaries: ${(error as Error).message}`;
         errors.push(message);
@@ -120,7 +130,10 @@ export async function processCintelEvent(tac: TAC, payload: unknown): Promise<Op
       success: true,
       eventType,
       skipped: true,
-      skipReason: 'no summary text or no CUSTOMER participant with a Memory profile',
+      skipReason:
+        duplicates > 0
+          ? 'already stored (a redelivery of results processed before)'
+          : 'no summary text or no CUSTOMER participant with a Memory profile',
       createdCount,
     };
   }
