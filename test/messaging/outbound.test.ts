@@ -79,4 +79,14 @@ describe('initiateOutboundConversation', () => {
     ).rejects.toMatchObject({ code: TACErrorCode.INVALID_ARGUMENT });
     expect(app.emu.orchestrator.conversations()).toHaveLength(0);
   });
+
+  it('refuses to start a conversation once TAC is shutting down (its reply could never be answered)', async () => {
+    app = await startMessagingApp();
+    await app.server.stop();
+    await app.tac.shutdown(100);
+    await expect(
+      app.channels.sms.initiateOutboundConversation({ to: '+15557654321', message: 'hi' }),
+    ).rejects.toMatchObject({ code: TACErrorCode.ABORTED });
+    expect(app.emu.orchestrator.conversations()).toHaveLength(0);
+  });
 });

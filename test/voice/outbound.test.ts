@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createSilentLogger, TAC, VoiceChannel } from '@tac/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeCallsApi } from './helpers/fake-calls-api.ts';
@@ -54,6 +56,40 @@ describe('outbound calls and endCall through the twilio package (TWILIO_API_BASE
     expect(twiml).toContain('ttsProvider="Google"');
     expect(twiml).toContain('<Parameter name="campaign" value="renewal"/>');
     expect(twiml).toContain('action="https://agent.example.com/conversation-relay-callback"');
+  });
+
+  it("bounds a Calls API request by TAC's HTTP timeout; refuses bad twimlOptions and calls during shutdown", async () => {
+    // A Calls API that accepts the connection and never answers.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const tac = await TAC.create({
+        logger: createSilentLogger(),
+        config: testConfig({
+          apiBaseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+          voicePublicDomain: 'agent.example.com',
+        }),
+        http: { timeoutMs: 300 },
+      });
+      const voice = tac.registerChannel(new VoiceChannel(tac));
+      await expect(voice.initiateOutboundConversation({ to: '+15551230000' })).rejects.toThrow(/timeout/i);
+      await expect(
+        voice.initiateOutboundConversation({
+          to: '+15551230000',
+          twimlOptions: { ttsProvider: 42 as never },
+        }),
+      ).rejects.toMatchObject({
+        code: 'TAC_ERR_INVALID_ARGUMENT',
+        message: expect.stringContaining('ttsProvider'),
+      });
+      await tac.shutdown(100);
+      await expect(voice.initiateOutboundConversation({ to: '+15551230000' })).rejects.toMatchObject({
+        code: 'TAC_ERR_ABORTED',
+      });
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('leaves callback URLs alone when no hook is registered', async () => {

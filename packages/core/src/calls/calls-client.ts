@@ -65,10 +65,13 @@ function toTacError(error: unknown, method: string, url: string): TACError {
  */
 export class CallsClient {
   private readonly config: TACConfig;
+  private readonly timeoutMs: number | undefined;
   private client: Promise<Twilio> | undefined;
 
-  constructor(config: TACConfig) {
+  /** @param options.timeoutMs per-request timeout (TAC passes its HTTP client's, so every REST call has the same bound). */
+  constructor(config: TACConfig, options: { timeoutMs?: number } = {}) {
     this.config = config;
+    this.timeoutMs = options.timeoutMs;
   }
 
   /** The underlying `twilio` REST client (created once, lazily). */
@@ -76,9 +79,11 @@ export class CallsClient {
     this.client ??= (async () => {
       const { default: TwilioClient } = await import('twilio/lib/rest/Twilio.js');
       const { apiKey, apiSecret, accountSid, region, apiBaseUrl } = this.config.values;
-      const httpClient = apiBaseUrl ? await createBaseUrlRequestClient(apiBaseUrl) : undefined;
+      const timeout = this.timeoutMs === undefined ? {} : { timeout: this.timeoutMs };
+      const httpClient = apiBaseUrl ? await createBaseUrlRequestClient(apiBaseUrl, timeout) : undefined;
       return new TwilioClient(apiKey, apiSecret, {
         accountSid,
+        ...timeout,
         ...(httpClient ? { httpClient } : {}),
         ...(region && !apiBaseUrl ? { region } : {}),
       });

@@ -40,6 +40,34 @@ describe('TACConfig.fromEnv', () => {
     expect((error as TACError).code).toBe('TAC_ERR_CONFIG');
   });
 
+  it('says what is wrong with a value that is present, instead of calling it missing', () => {
+    const messageOf = (overrides: Record<string, string>) => {
+      try {
+        TACConfig.fromEnv({ ...env, ...overrides });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    for (const [name, value] of [
+      ['TWILIO_MEMORY_OBSERVATIONS_LIMIT', 'lots'],
+      ['TWILIO_MEMORY_SUMMARIES_LIMIT', '2.5'],
+      ['TWILIO_MEMORY_RELEVANCE_THRESHOLD', 'high'],
+    ] as const) {
+      const message = messageOf({ [name]: value });
+      expect(message).toContain(name);
+      expect(message, name).not.toContain('is required');
+    }
+    expect(messageOf({ TWILIO_API_BASE_URL: 'http://127.0.0.1:8080/twilio' })).toMatch(
+      /TWILIO_API_BASE_URL: must be an origin only/,
+    );
+    expect(messageOf({ TWILIO_VOICE_PUBLIC_DOMAIN: 'agent example.com' })).toContain(
+      'TWILIO_VOICE_PUBLIC_DOMAIN: must be a host',
+    );
+    expect(messageOf({ TWILIO_VOICE_PUBLIC_DOMAIN: 'agent.example.com:8443/tac' })).toBe('no error');
+    expect(() => new TACConfig(undefined as never)).toThrow(/configuration: /);
+  });
+
   it('uses regional hosts and lets TWILIO_API_BASE_URL replace every origin', () => {
     expect(TACConfig.fromEnv({ ...env, TWILIO_REGION: 'ie1' }).baseUrl('memory')).toBe(
       'https://memory.ie1.twilio.com',

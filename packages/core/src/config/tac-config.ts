@@ -67,6 +67,14 @@ export const TACConfigSchema = z.object({
     .string()
     .min(1)
     .transform((d) => d.replace(/^(https?|wss?):\/\//i, '').replace(/\/+$/, ''))
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9.-]+(:\d{1,5})?(\/[^\s?#]*)?$/,
+          'must be a host, optionally with :port and a /base path (e.g. agent.example.com or agent.example.com:8443/tac)',
+        ),
+    )
     .optional(),
   voiceWebsocketPath: path('voiceWebsocketPath').default('/ws'),
   voiceActionPath: path('voiceActionPath').default('/conversation-relay-callback'),
@@ -82,6 +90,10 @@ export const TACConfigSchema = z.object({
    */
   apiBaseUrl: z
     .url({ protocol: /^https?$/ })
+    .refine((u) => {
+      const url = new URL(u);
+      return url.pathname === '/' && url.search === '' && url.hash === '';
+    }, 'must be an origin only (scheme://host[:port]): Twilio paths are appended to it')
     .transform((u) => new URL(u).origin)
     .optional(),
 });
@@ -134,10 +146,11 @@ function nameFor(pathParts: readonly PropertyKey[], fromEnv: boolean): string {
 }
 
 function parseOrThrow(data: unknown, fromEnv: boolean): TACConfigValues {
-  const result = TACConfigSchema.safeParse(data);
+  // reportInput: tells a missing value (input undefined) from a present but wrong one.
+  const result = TACConfigSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
-    const name = nameFor(issue.path, fromEnv);
+    const name = nameFor(issue.path, fromEnv) || 'configuration';
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
     return `  - ${name}: ${missing ? 'is required' : issue.message}`;
   });

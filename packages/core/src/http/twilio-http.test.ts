@@ -90,9 +90,7 @@ describe('TwilioHttpClient.url', () => {
   });
 
   it('replaces the origin with apiBaseUrl (even with a region) and keeps the path', () => {
-    const client = new TwilioHttpClient(
-      config({ apiBaseUrl: 'http://127.0.0.1:4010/ignored', region: 'au1' }),
-    );
+    const client = new TwilioHttpClient(config({ apiBaseUrl: 'http://127.0.0.1:4010/', region: 'au1' }));
     expect(client.url('knowledge', '/v1/KnowledgeBases/kb_1/Search')).toBe(
       'http://127.0.0.1:4010/v1/KnowledgeBases/kb_1/Search',
     );

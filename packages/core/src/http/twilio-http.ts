@@ -93,6 +93,11 @@ export class TwilioHttpClient {
   };
   private readonly transport: HttpTransport;
 
+  /** Per-request timeout of this client, in ms. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
   constructor(config: TACConfig, options: TwilioHttpClientOptions = {}) {
     this.config = config;
     this.options = {

@@ -48,6 +48,10 @@ export async function initiateOutbound(
   }
   const options = parsed.data;
   const tac = channel.runtime;
+  if (tac.isShuttingDown) {
+    // Its reply could never be answered.
+    throw new TACError(TACErrorCode.ABORTED, 'TAC is shutting down: no new outbound conversations');
+  }
   const client = channel.client;
   const name = channel.orchestratorName;
   if (channel.type === 'chat' && !options.channelId) {

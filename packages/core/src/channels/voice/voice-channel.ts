@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { z } from 'zod';
 import { settleWithin } from '../../async/abortable.ts';
 import { type CallOptions, CallsClient } from '../../calls/index.ts';
 import { TACError, TACErrorCode } from '../../errors/index.ts';
@@ -143,7 +144,7 @@ export class VoiceChannel implements Channel {
     this.tac = tac;
     this.options = parseVoiceChannelOptions(options);
     this.memoryMode = this.options.memoryMode;
-    this.calls = new CallsClient(tac.config);
+    this.calls = new CallsClient(tac.config, { timeoutMs: tac.http.timeoutMs });
     this.host = {
       tac,
       channel: this,
@@ -553,9 +554,21 @@ export class VoiceChannel implements Channel {
         'initiateOutboundConversation needs `to` (the number to call)',
       );
     }
-    const twimlOptions = options.twimlOptions
-      ? VoiceTwiMLOptionsSchema.parse(options.twimlOptions)
-      : undefined;
+    if (this.tac.isShuttingDown || this.isDraining) {
+      throw new TACError(TACErrorCode.ABORTED, 'TAC is shutting down: no new outbound calls');
+    }
+    let twimlOptions: z.output<typeof VoiceTwiMLOptionsSchema> | undefined;
+    if (options.twimlOptions) {
+      const parsed = VoiceTwiMLOptionsSchema.safeParse(options.twimlOptions);
+      if (!parsed.success) {
+        throw new TACError(
+          TACErrorCode.INVALID_ARGUMENT,
+          `initiateOutboundConversation: invalid twimlOptions:\n${z.prettifyError(parsed.error)}`,
+          { context: { fields: parsed.error.issues.map((i) => `twimlOptions.${i.path.join('.')}`) } },
+        );
+      }
+      twimlOptions = parsed.data;
+    }
     const origins = this.origins();
     const twiml = await this.buildTwiml(twimlOptions, origins);
     const callOptions: CallOptions = { ...options.callOptions };
