@@ -102,12 +102,25 @@ export function formatBanner(playground: Playground): string {
   ].join('\n');
 }
 
+/** Where SIGINT/SIGTERM arrive: `process`, or a stand-in (an `EventEmitter`) in tests. */
+export interface SignalSource {
+  on(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+  off(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
 /**
  * Run the playground from the command line (what `npm start` and `tac dev`
- * do): start it, print the banner, and stop everything on SIGINT/SIGTERM.
+ * do): start it, print the banner, and stop everything on SIGINT/SIGTERM, also
+ * while it is still starting (an agent module can take long to load). A second
+ * signal exits at once with 130, whatever is under way.
  * Resolves with the exit code once stopped (or at once for `--help`/errors).
+ * @param signals where the signals come from. @defaultValue process
  */
-export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  signals: SignalSource = process,
+): Promise<number> {
   let args: CliArgs;
   try {
     args = parseCliArgs(argv);
@@ -121,53 +134,76 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
   }
 
   // Listen before anything starts: a Ctrl-C during start-up (or right after the banner) still stops cleanly.
-  const signals = new SignalLatch();
+  const latch = new SignalLatch(signals);
   try {
-    let playground: Playground;
-    try {
-      playground = await startPlayground({
-        env,
-        // npm runs scripts from the repository root; a relative path means the caller's directory.
-        ...(args.agent ? { agent: resolve(env.INIT_CWD ?? process.cwd(), args.agent) } : {}),
-        ...(args.port === undefined ? {} : { port: args.port }),
-        ...(args.host ? { host: args.host } : {}),
-      });
-    } catch (error) {
-      console.error(`Could not start the playground: ${(error as Error).message}`);
-      return 1;
-    }
-    console.log(formatBanner(playground));
-
-    const signal = await signals.first;
-    console.log(`\nStopping (${signal}): hanging up calls, draining turns, stopping the emulator…`);
-    const stopped = playground.stop().then(
-      () => {
-        console.log('Stopped.');
-        return 0;
-      },
-      (error: unknown) => {
-        console.error(`Shutdown failed: ${(error as Error).message}`);
-        return 1;
-      },
-    );
-    // A second Ctrl-C means "now": skip the graceful drain.
-    const forced = signals.second.then((again) => {
+    // A second Ctrl-C means "now": skip the graceful stop, during start-up as well as after it.
+    const forced = latch.second.then((again) => {
       console.error(`\nReceived ${again} again; exiting without waiting.`);
       return 130;
     });
-    return await Promise.race([stopped, forced]);
+    return await Promise.race([serve(args, env, latch), forced]);
   } finally {
-    signals.dispose();
+    latch.dispose();
   }
+}
+
+/** Start the playground, then stop it on the first signal; returns the exit code. */
+async function serve(args: CliArgs, env: NodeJS.ProcessEnv, latch: SignalLatch): Promise<number> {
+  const abort = new AbortController();
+  const starting = startPlayground({
+    env,
+    // npm runs scripts from the repository root; a relative path means the caller's directory.
+    ...(args.agent ? { agent: resolve(env.INIT_CWD ?? process.cwd(), args.agent) } : {}),
+    ...(args.port === undefined ? {} : { port: args.port }),
+    ...(args.host ? { host: args.host } : {}),
+    signal: abort.signal,
+  });
+  const first = await Promise.race([
+    starting.then(
+      (playground) => ({ playground }),
+      (error: unknown) => ({ error }),
+    ),
+    latch.first.then((signal) => ({ signal })),
+  ]);
+
+  if ('signal' in first) {
+    console.log(`\nStopping (${first.signal}) before the playground finished starting…`);
+    abort.abort();
+    // startPlayground undoes what it started before it rejects; one that won the race by a hair still runs.
+    const started = await starting.catch(() => undefined);
+    return stopPlayground(started);
+  }
+  if ('error' in first) {
+    console.error(`Could not start the playground: ${(first.error as Error).message}`);
+    return 1;
+  }
+
+  console.log(formatBanner(first.playground));
+  const signal = await latch.first;
+  console.log(`\nStopping (${signal}): hanging up calls, draining turns, stopping the emulator…`);
+  return stopPlayground(first.playground);
+}
+
+async function stopPlayground(playground: Playground | undefined): Promise<number> {
+  try {
+    await playground?.stop();
+  } catch (error) {
+    console.error(`Shutdown failed: ${(error as Error).message}`);
+    return 1;
+  }
+  console.log('Stopped.');
+  return 0;
 }
 
 /** SIGINT/SIGTERM as promises: the first asks for a graceful stop, the second for an immediate one. */
 class SignalLatch {
   readonly first: Promise<NodeJS.Signals>;
   readonly second: Promise<NodeJS.Signals>;
+  private readonly source: SignalSource;
   private readonly listener: (signal: NodeJS.Signals) => void;
 
-  constructor() {
+  constructor(source: SignalSource) {
+    this.source = source;
     let resolveFirst!: (s: NodeJS.Signals) => void;
     let resolveSecond!: (s: NodeJS.Signals) => void;
     this.first = new Promise((r) => {
@@ -182,12 +218,12 @@ class SignalLatch {
       if (count === 1) resolveFirst(signal);
       else resolveSecond(signal);
     };
-    process.on('SIGINT', this.listener);
-    process.on('SIGTERM', this.listener);
+    source.on('SIGINT', this.listener);
+    source.on('SIGTERM', this.listener);
   }
 
   dispose(): void {
-    process.off('SIGINT', this.listener);
-    process.off('SIGTERM', this.listener);
+    this.source.off('SIGINT', this.listener);
+    this.source.off('SIGTERM', this.listener);
   }
 }

@@ -16,6 +16,11 @@ describe('loadAgentModule', () => {
     await writeFile(join(dir, 'factory.mjs'), `export default async () => (${AGENT});`);
     await writeFile(join(dir, 'nothing.mjs'), 'export const x = 1;');
     await writeFile(join(dir, 'wrong.mjs'), `export default { name: 'half' };`);
+    await writeFile(
+      join(dir, 'factory-throws.mjs'),
+      `export default async () => { throw new Error('no API key'); };`,
+    );
+    await writeFile(join(dir, 'factory-undefined.mjs'), 'export default () => undefined;');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -36,6 +41,19 @@ describe('loadAgentModule', () => {
   it('says which agent members are missing', async () => {
     await expect(loadAgentModule('wrong.mjs', dir)).rejects.toThrow(
       /without `tools: TACTool\[\]`, `stream\(input\)`/,
+    );
+  });
+
+  it('blames the module when its factory throws', async () => {
+    const error = await loadAgentModule('factory-throws.mjs', dir).catch((e) => e);
+    expect(TACError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/^The agent factory exported by .*factory-throws\.mjs threw: no API key$/);
+    expect(error.cause).toMatchObject({ message: 'no API key' });
+  });
+
+  it('says what a factory returned instead of an agent', async () => {
+    await expect(loadAgentModule('factory-undefined.mjs', dir)).rejects.toThrow(
+      /factory-undefined\.mjs exports a function that returned undefined, not an agent/,
     );
   });
 

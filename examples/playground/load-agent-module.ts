@@ -9,7 +9,7 @@ const EXAMPLE = `
   export default createAiSdkAgent({ model, instructions: 'You are helpful.', tools: [] });`;
 
 function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   if (typeof value !== 'object') return `a ${typeof value}`;
   const v = value as Record<string, unknown>;
@@ -27,8 +27,9 @@ function describe(value: unknown): string {
  * or a function (sync or async) returning one. TypeScript modules load
  * through Node's type stripping, so no build step is needed.
  *
- * @throws TACError `TAC_ERR_INVALID_ARGUMENT` when the file is missing or
- * exports no agent; the message says what was found and what is expected.
+ * @throws TACError `TAC_ERR_INVALID_ARGUMENT` when the file is missing, fails
+ * to load, its factory throws, or it exports no agent; the message names the
+ * module and says what was found and what is expected.
  */
 export async function loadAgentModule(modulePath: string, cwd = process.cwd()): Promise<TACAgent> {
   const file = isAbsolute(modulePath) ? modulePath : resolve(cwd, modulePath);
@@ -62,11 +63,27 @@ export async function loadAgentModule(modulePath: string, cwd = process.cwd()): 
     );
   }
   // A factory lets the module build its agent lazily (after env is read).
-  const candidate = typeof exported === 'function' && !isTACAgent(exported) ? await exported() : exported;
+  const isFactory = typeof exported === 'function' && !isTACAgent(exported);
+  let candidate: unknown = exported;
+  if (isFactory) {
+    try {
+      candidate = await exported();
+    } catch (error) {
+      // Without this the developer's own error reads as if the playground had failed.
+      throw new TACError(
+        TACErrorCode.INVALID_ARGUMENT,
+        `The agent factory exported by ${file} threw: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error, context: { modulePath } },
+      );
+    }
+  }
   if (!isTACAgent(candidate)) {
+    const found = isFactory
+      ? `exports a function that returned ${describe(candidate)}`
+      : `exports ${describe(candidate)}`;
     throw new TACError(
       TACErrorCode.INVALID_ARGUMENT,
-      `${file} exports ${describe(candidate)}, not an agent. Export what createAiSdkAgent, wrapOpenAIAgent or createRunnableAgent return, for example:${EXAMPLE}`,
+      `${file} ${found}, not an agent. Export what createAiSdkAgent, wrapOpenAIAgent or createRunnableAgent return, for example:${EXAMPLE}`,
       { context: { modulePath } },
     );
   }

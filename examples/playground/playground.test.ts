@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { TwilioEmulator } from '@tac/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { type Playground, startPlayground } from './playground.ts';
 import type { ServerMessage } from './server/live-protocol.ts';
@@ -55,6 +56,7 @@ describe('startPlayground', () => {
   let page: PageClient | undefined;
 
   afterEach(async () => {
+    vi.restoreAllMocks();
     page?.close();
     await playground?.stop();
     playground = undefined;
@@ -119,17 +121,60 @@ describe('startPlayground', () => {
     expect(noCall).toMatchObject({ message: expect.stringContaining('No call in progress') });
   });
 
-  it('refuses WebSocket connections from other sites', async () => {
+  it.each([
+    'https://evil.example',
+    // What sandboxed frames and file:// pages send; not a URL.
+    'null',
+    'not a url',
+  ])('refuses WebSocket connections from origin %s with 1008', async (origin) => {
     playground = await startPlayground({ port: 0, env: {}, logLevel: 'silent' });
-    const socket = new WebSocket(`${playground.url.replace('http', 'ws')}/api/live`, {
-      headers: { origin: 'https://evil.example' },
-    });
-    const closed = await new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
-    expect(closed).toBe(1008);
+    const socket = new WebSocket(`${playground.url.replace('http', 'ws')}/api/live`, { headers: { origin } });
+    const closed = await new Promise<[number, string]>((resolve) =>
+      socket.on('close', (code, reason) => resolve([code, reason.toString()])),
+    );
+    expect(closed).toEqual([1008, 'Cross-origin connections are not allowed']);
+  });
+
+  it('places one call per page: a second call.start is refused while the first connects', async () => {
+    playground = await startPlayground({ port: 0, env: {}, tokenDelayMs: 0, logLevel: 'silent' });
+    page = await PageClient.connect(playground.url);
+
+    page.send({ type: 'call.start' });
+    page.send({ type: 'call.start' });
+    const refused = await page.next((m) => m.type === 'error' && m.scope === 'call');
+    expect(refused).toMatchObject({ message: expect.stringContaining('already connecting') });
+    await page.next((m) => m.type === 'call.state' && m.state === 'live');
+
+    page.send({ type: 'call.hangup' });
+    await page.next((m) => m.type === 'call.ended');
+    expect(page.messages.filter((m) => m.type === 'call.state' && m.state === 'live')).toHaveLength(1);
+    expect(playground.emulator.calls.all).toHaveLength(1);
+    expect(playground.emulator.calls.active).toHaveLength(0);
   });
 
   it('fails at start with an actionable message for bad options', async () => {
     await expect(startPlayground({ port: -1 })).rejects.toThrow(/port must be 0 \(any free port\) or more/);
     await expect(startPlayground({ env: { PORT: 'abc' } })).rejects.toThrow(/PORT must be a port number/);
+    await expect(startPlayground({ env: { TWILIO_LOG_LEVEL: 'verbose' } })).rejects.toThrow(
+      'TWILIO_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"',
+    );
+  });
+
+  it('stops what it already started when start-up is aborted', async () => {
+    const abort = new AbortController();
+    let started: TwilioEmulator | undefined;
+    const start = TwilioEmulator.start.bind(TwilioEmulator);
+    vi.spyOn(TwilioEmulator, 'start').mockImplementationOnce(async (options) => {
+      started = await start(options);
+      vi.spyOn(started, 'stop');
+      // Ctrl-C arrives while the emulator was starting.
+      abort.abort();
+      return started;
+    });
+
+    await expect(
+      startPlayground({ port: 0, env: {}, logLevel: 'silent', signal: abort.signal }),
+    ).rejects.toThrow(/aborted/);
+    expect(started?.stop).toHaveBeenCalledTimes(1);
   });
 });

@@ -30,6 +30,7 @@ import { type CustomerCard, createPlaygroundApp, LiveHub, type ServerMessage } f
 export const DEFAULT_PLAYGROUND_PORT = 3000;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
 
 const PlaygroundOptionsSchema = z.object({
   /** Port of the page. `0` picks a free one. @defaultValue `PORT`, else 3000 (a free port if that is taken) */
@@ -57,6 +58,12 @@ const PlaygroundOptionsSchema = z.object({
   tokenDelayMs: z.number().int().min(0).optional(),
   /** Log level of TAC, the emulator and the page server. @defaultValue `TWILIO_LOG_LEVEL`, else 'warn' */
   logLevel: z.enum(LOG_LEVELS).optional(),
+  /**
+   * Abandons the start-up (Ctrl-C while an agent module loads): the returned
+   * promise rejects with the signal's reason once what already started is stopped.
+   * @defaultValue none
+   */
+  signal: z.instanceof(AbortSignal, { message: 'signal must be an AbortSignal' }).optional(),
 });
 
 /** Options of {@link startPlayground}; all optional. */
@@ -101,6 +108,45 @@ function portFromEnv(value: string | undefined): number | undefined {
     throw new TACError(TACErrorCode.INVALID_ARGUMENT, `PORT must be a port number (0-65535); got "${value}"`);
   }
   return port;
+}
+
+/** `TWILIO_LOG_LEVEL`, checked here: pino's own error for a bad level does not name the variable. */
+function logLevelFromEnv(value: string | undefined): LogLevel | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const level = value.trim().toLowerCase();
+  if (!isLogLevel(level)) {
+    throw new TACError(
+      TACErrorCode.INVALID_ARGUMENT,
+      `TWILIO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${value}"`,
+    );
+  }
+  return level;
+}
+
+function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/**
+ * `promise`, or a rejection with the signal's reason as soon as it aborts. The
+ * agent module's import and factory cannot be cancelled, so an abort leaves
+ * them running; their outcome no longer matters, and a late failure must not
+ * surface as an unhandled rejection.
+ */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Listen on `port`, or on a free port when it is taken and `fallback` allows; says which happened. */
@@ -160,16 +206,18 @@ async function resolveAgent(
 export async function startPlayground(options: PlaygroundOptions = {}): Promise<Playground> {
   const opts = parseOptions(options);
   const env = opts.env ?? process.env;
-  const level =
-    opts.logLevel ?? (env.TWILIO_LOG_LEVEL?.toLowerCase() as (typeof LOG_LEVELS)[number]) ?? 'warn';
+  const level = opts.logLevel ?? logLevelFromEnv(env.TWILIO_LOG_LEVEL) ?? 'warn';
   const logger = createLogger({ level });
   const envPort = portFromEnv(env.PORT);
   const port = opts.port ?? envPort ?? DEFAULT_PLAYGROUND_PORT;
   // An explicit `port` option must be honored; PORT and the default may move to a free port.
   const fallback = opts.port === undefined;
 
+  const { signal } = opts;
+  signal?.throwIfAborted();
+
   // Load the agent first: a broken agent module should fail before anything listens.
-  const { agent, mode, demo } = await resolveAgent(opts.agent, env, opts.tokenDelayMs);
+  const { agent, mode, demo } = await unlessAborted(resolveAgent(opts.agent, env, opts.tokenDelayMs), signal);
 
   const cleanup: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -185,6 +233,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   try {
     const emulator = await TwilioEmulator.start({ knowledgeBase: { ...DEMO_KNOWLEDGE_BASE } });
     cleanup.push(() => emulator.stop());
+    // Every step is short, so an abort is noticed between steps; the catch below undoes the ones done.
+    signal?.throwIfAborted();
     const customer = seedDemo(emulator);
 
     const tac = await TAC.create({
@@ -192,6 +242,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       logger,
     });
     cleanup.push(() => tac.shutdown(5_000));
+    signal?.throwIfAborted();
     const voice = tac.registerChannel(
       new VoiceChannel(tac, {
         memoryMode: 'once',
@@ -216,6 +267,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     const server = new TACServer(tac, { host: opts.host, port: 0 });
     const tacUrl = await server.start();
     cleanup.push(() => server.stop());
+    signal?.throwIfAborted();
     emulator.setApp({ url: server.url ?? tacUrl });
 
     const info = {
@@ -241,6 +293,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       await app.close();
     });
     const { url, busy } = await listen(app, opts.host, port, fallback);
+    signal?.throwIfAborted();
     info.urls.playground = url;
 
     let stopping: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import type { EmulatedCall } from '@tac/testing';
 import type { WebSocket } from 'ws';
+import { z } from 'zod';
 import { type ClientMessage, ClientMessageSchema, type ServerMessage } from './live-protocol.ts';
 
 /** What a session needs from the playground (shared by every open page). */
@@ -30,6 +31,12 @@ export class LiveSession {
   private readonly socket: WebSocket;
   private readonly host: LiveSessionHost;
   private call: EmulatedCall | undefined;
+  /**
+   * Set from `call.start` until the emulator returns the call: the page owns a
+   * call from the moment it asks for one, so a second start is refused and a
+   * hang-up is remembered for when the call exists.
+   */
+  private connecting: { hangup: boolean } | undefined;
   private stopFrames: (() => void) | undefined;
   /** The agent is mid-reply on the call: a new utterance must barge in first. */
   private speaking = false;
@@ -65,9 +72,9 @@ export class LiveSession {
   }
 
   private async handle(raw: string): Promise<void> {
-    let message: ClientMessage;
+    let json: unknown;
     try {
-      message = ClientMessageSchema.parse(JSON.parse(raw));
+      json = JSON.parse(raw);
     } catch (error) {
       this.send({
         type: 'error',
@@ -76,6 +83,17 @@ export class LiveSession {
       });
       return;
     }
+    const parsed = ClientMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      // Someone scripting /api/live reads this: one line per problem, not zod's JSON.
+      this.send({
+        type: 'error',
+        scope: 'protocol',
+        message: `Bad message from the page:\n${z.prettifyError(parsed.error)}`,
+      });
+      return;
+    }
+    const message: ClientMessage = parsed.data;
     try {
       switch (message.type) {
         case 'call.start':
@@ -110,16 +128,61 @@ export class LiveSession {
   }
 
   private async startCall(): Promise<void> {
-    if (this.call?.connected) throw new Error('A call is already in progress.');
+    // One call per page: a second one would have no owner, and stop() would wait for it to time out.
+    if (this.connecting || this.call?.connected) {
+      const live = this.connecting ? undefined : this.call;
+      this.send({
+        type: 'error',
+        scope: 'call',
+        message: live
+          ? 'A call is already in progress: hang up first.'
+          : 'A call is already connecting: wait for it, or hang up first.',
+      });
+      // The page drops a "connecting" state on a call error; say again where the call really is.
+      this.send(
+        live
+          ? { type: 'call.state', state: 'live', callSid: live.callSid }
+          : { type: 'call.state', state: 'connecting' },
+      );
+      return;
+    }
+    const pending = { hangup: false };
+    this.connecting = pending;
     this.send({ type: 'call.state', state: 'connecting' });
-    const call = await this.host.placeCall();
+    let call: EmulatedCall;
+    try {
+      call = await this.host.placeCall();
+    } finally {
+      this.connecting = undefined;
+    }
     if (this.closed) {
       await call.hangup().catch(() => {});
       return;
     }
     this.call = call;
+    this.stopFrames = undefined;
     this.speaking = false;
     this.heard = '';
+    void call.ended.then(
+      (end) => {
+        if (this.call === call) {
+          this.call = undefined;
+          this.stopFrames?.();
+        }
+        this.send({
+          type: 'call.ended',
+          sessionStatus: end.sessionStatus,
+          ...(end.handoffData ? { handoffData: end.handoffData } : {}),
+        });
+        this.host.callEnded();
+      },
+      (error) => this.host.log(error, 'call ended with an error'),
+    );
+    if (pending.hangup) {
+      // Hung up while it rang: end it now; `ended` above tells the page, which never sees it live.
+      await call.hangup();
+      return;
+    }
     // Tokens reach the page as the app streams them, not once the whole reply is in.
     this.stopFrames = call.on('frame', (frame) => {
       if (frame.type !== 'text' || this.call !== call) return;
@@ -139,21 +202,6 @@ export class LiveSession {
       callSid: call.callSid,
       ...(call.welcomeGreeting ? { greeting: call.welcomeGreeting } : {}),
     });
-    void call.ended.then(
-      (end) => {
-        if (this.call === call) {
-          this.call = undefined;
-          this.stopFrames?.();
-        }
-        this.send({
-          type: 'call.ended',
-          sessionStatus: end.sessionStatus,
-          ...(end.handoffData ? { handoffData: end.handoffData } : {}),
-        });
-        this.host.callEnded();
-      },
-      (error) => this.host.log(error, 'call ended with an error'),
-    );
   }
 
   /** Typed text stands in for speech; while the agent talks it barges in with what was heard so far. */
@@ -170,6 +218,10 @@ export class LiveSession {
   }
 
   private async hangup(): Promise<void> {
+    if (this.connecting) {
+      this.connecting.hangup = true;
+      return;
+    }
     const call = this.call;
     if (!call?.connected) {
       this.send({ type: 'call.ended', sessionStatus: 'completed' });

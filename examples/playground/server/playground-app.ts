@@ -40,7 +40,8 @@ export async function createPlaygroundApp(options: {
   app.get('/api/live', { websocket: true }, (socket, req) => {
     // Only pages served by this playground may drive it (another site open in the browser must not).
     const origin = req.headers.origin;
-    if (origin && new URL(origin).host !== req.headers.host) {
+    // Browsers send `Origin: null` from sandboxed frames and file:// pages: no origin to trust either.
+    if (origin && URL.parse(origin)?.host !== req.headers.host) {
       socket.close(1008, 'Cross-origin connections are not allowed');
       return;
     }
