@@ -50,6 +50,10 @@ it('records the Studio execution with HandoffData when the action is on the emul
   const tac = await TAC.create({ config: TACConfig.fromEnv(emu.env), logger: createSilentLogger() });
   tac.registerChannel(new VoiceChannel(tac, { memoryMode: 'never' }));
   tac.useAgent(handoffAgent());
+  const ended: string[] = [];
+  tac.onConversationEnded(({ reason }) => {
+    ended.push(reason);
+  });
   server = new TACServer(tac, { host: '127.0.0.1', port: 0 });
   emu.setApp({ url: await server.start() });
   const profileId = emu.memory.seedProfile({ phone: CUSTOMER });
@@ -92,4 +96,42 @@ it('records the Studio execution with HandoffData when the action is on the emul
   expect(end.studioExecution).toBe(emu.studio.executions[0]);
   expect(emu.webhooks.filter((d) => d.kind === 'connect-action')).toEqual([]);
   expect(emu.calls.get(call.callSid)?.status).toBe('in-progress');
+
+  // The handoff cleared the conversation's status callbacks, so no CLOSED will come: TAC let go of
+  // the session itself when the socket closed.
+  await emu.waitFor(async () => (await tac.sessions.size()) === 0);
+  expect(ended).toEqual(['handoff']);
+});
+
+it('a message sent mid-turn after the handoff tool does not send the end frame before the final reply', async () => {
+  emu = await TwilioEmulator.start();
+  const tac = await TAC.create({ config: TACConfig.fromEnv(emu.env), logger: createSilentLogger() });
+  const voice = tac.registerChannel(new VoiceChannel(tac, { memoryMode: 'never' }));
+  const handoff = createStudioHandoffTool();
+  tac.useAgent({
+    name: 'handoff-then-talk',
+    tools: [handoff],
+    instructions: '',
+    async *stream(input) {
+      const tool = input.tools.find((t) => t.name === handoff.name);
+      await tool?.execute({ reason: 'human please' }, { toolCallId: 'call_1', round: 1 });
+      // What a send_message tool does in the same turn.
+      await voice.sendResponse(input.session.conversationId, 'One moment.');
+      yield 'Connecting you now.';
+    },
+  });
+  server = new TACServer(tac, { host: '127.0.0.1', port: 0 });
+  emu.setApp({ url: await server.start() });
+
+  const frames: AppFrame[] = [];
+  const call = await emu.call({ from: CUSTOMER, onFrame: (f) => frames.push(f) });
+  await call.say('get me a person');
+  await call.ended;
+  const spoken = frames
+    .filter((f) => f.type === 'text')
+    .map((f) => f.token)
+    .join('');
+  expect(spoken).toBe('One moment.Connecting you now.');
+  expect(frames.at(-1)?.type).toBe('end');
+  expect(frames.filter((f) => f.type === 'end')).toHaveLength(1);
 });

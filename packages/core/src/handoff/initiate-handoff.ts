@@ -133,11 +133,13 @@ async function startStudioExecution(
  * Hand a conversation to a human through Studio (reference §5), what the
  * `handoff` tool does; apps on `onMessageReady` can call it directly.
  *
- * 1. `PUT` status `INACTIVE` and `PATCH` the status callbacks away (orchestrated mode; failures logged only);
- * 2. messaging (SMS, WhatsApp, RCS, Chat): `POST /v2/Flows/{TWILIO_STUDIO_HANDOFF_FLOW_SID}/Executions`
- *    with `To`, `From` and `Parameters={"HandoffData":{conversationId, storeId, profileId, attributes}}`;
- * 3. voice: `session.pendingHandoffData` is saved; the voice channel sends the
- *    ConversationRelay `end` frame with it after the turn's final reply.
+ * - messaging (SMS, WhatsApp, RCS, Chat): `POST /v2/Flows/{TWILIO_STUDIO_HANDOFF_FLOW_SID}/Executions`
+ *   with `To`, `From` and `Parameters={"HandoffData":{conversationId, storeId, profileId, attributes}}`;
+ *   once Studio accepted it, the conversation is released: `PUT` status `INACTIVE` and `PATCH` the
+ *   status callbacks away (orchestrated mode; failures logged only). A failed Studio call releases
+ *   nothing, so TAC keeps answering the customer.
+ * - voice: the conversation is released the same way and `session.pendingHandoffData` is saved; the
+ *   voice channel sends the ConversationRelay `end` frame with it after the turn's final reply.
  *
  * Emits `tac.events` `handoff`. Never throws: a failure is returned as
  * `handoff_failed` with an `error` the model can relay.
@@ -151,12 +153,15 @@ export async function initiateHandoff(
   const payload = buildHandoffPayload(tac, session, request);
   const ref = { conversationId: session.conversationId, channel };
   try {
-    await releaseConversation(tac, session, request.signal);
     if (channel === 'voice') {
+      await releaseConversation(tac, session, request.signal);
       session.pendingHandoffData = payload;
       await tac.sessions.set(session);
     } else {
+      // Studio first, then let go of the conversation: Twilio's TAC releases first, which leaves
+      // a customer whose handoff failed with neither a human nor TAC (no more webhooks) for good.
       await startStudioExecution(tac, session, payload, request.signal);
+      await releaseConversation(tac, session, request.signal);
       // Status callbacks are gone, so no CLOSED webhook will come: the channel ends the
       // session itself once this turn's reply is out (see MessagingChannel).
       session.metadata.handoffInitiatedAt = new Date().toISOString();

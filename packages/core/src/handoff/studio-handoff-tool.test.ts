@@ -45,7 +45,7 @@ describe('createStudioHandoffTool', () => {
     });
   });
 
-  it('on SMS: sets INACTIVE, clears callbacks, then starts the Studio execution with HandoffData', async () => {
+  it('on SMS: starts the Studio execution with HandoffData, then sets INACTIVE and clears callbacks', async () => {
     const { tac, requests, events } = await setup();
     const session = await storedSession(tac, { profileId: 'mem_profile_1' });
     const tool = createStudioHandoffTool({ attributes: { department: 'support', priority: 'normal' } });
@@ -57,19 +57,19 @@ describe('createStudioHandoffTool', () => {
 
     expect(result).toEqual({ ok: true, output: { status: 'handoff_initiated', channel: 'sms' } });
     expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST ${executions}`,
       `PUT ${conversation}`,
       `PATCH ${conversation}`,
-      `POST ${executions}`,
     ]);
-    expect(requests[0]?.json).toEqual({ status: 'INACTIVE' });
-    expect(requests[1]?.json).toEqual({ configuration: { statusCallbacks: [] } });
+    expect(requests[1]?.json).toEqual({ status: 'INACTIVE' });
+    expect(requests[2]?.json).toEqual({ configuration: { statusCallbacks: [] } });
     const payload = {
       conversationId: 'conv_conversation_1',
       storeId: STORE_ID,
       profileId: 'mem_profile_1',
       attributes: { department: 'support', priority: 'normal', reason: 'customer asked for a human' },
     };
-    expect(requests[2]?.form).toEqual({
+    expect(requests[0]?.form).toEqual({
       To: '+15557654321',
       From: '+15550001111',
       Parameters: JSON.stringify({ HandoffData: payload }),
@@ -135,6 +135,21 @@ describe('createStudioHandoffTool', () => {
     expect(output.status).toBe('handoff_failed');
     expect(output.error).toContain('Invalid To');
     expect(events.map((e) => e.status)).toEqual(['failed']);
+  });
+
+  it('keeps the conversation (ACTIVE, callbacks untouched) when Studio fails, so TAC goes on answering', async () => {
+    const { tac, requests } = await setup({
+      ...okRoutes,
+      [`POST ${executions}`]: { status: 500, body: { message: 'Studio down', code: 20500 } },
+    });
+    const result = await invokeTool(
+      createStudioHandoffTool(),
+      { reason: 'x' },
+      toolContext(tac, await storedSession(tac)),
+    );
+    expect((result as { output: { status: string } }).output.status).toBe('handoff_failed');
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${executions}`]);
+    expect((await tac.sessions.get('conv_conversation_1'))?.metadata.handoffInitiatedAt).toBeUndefined();
   });
 
   it('is refused at registration when no flow SID is configured, naming the variable', async () => {

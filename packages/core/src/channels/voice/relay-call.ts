@@ -95,6 +95,7 @@ export class RelayCall {
   /** Tokens went out with `last:false` and the cycle is not closed yet. */
   private openCycle = false;
   private endSent = false;
+  private handedOffFlag = false;
   private endReason: ConversationEndReason | undefined;
   private resolveClosed!: () => void;
   /** {@link sendFrame} corked the socket until the next tick. */
@@ -116,6 +117,11 @@ export class RelayCall {
       this.shutdownSocket(1008, 'setup expected');
     }, host.setupTimeoutMs);
     this.setupTimer.unref?.();
+  }
+
+  /** TAC handed this call to a human (the `end` frame with handoff data went out). */
+  get handedOff(): boolean {
+    return this.handedOffFlag;
   }
 
   /** True while frames can be sent. */
@@ -182,7 +188,10 @@ export class RelayCall {
     const combined = signal ? AbortSignal.any([signal, own.signal]) : own.signal;
     try {
       const text = await this.deliver(response, combined);
-      if (!combined.aborted && this.session) await this.sendPendingHandoff(this.session);
+      // During a turn (e.g. a send_message tool after the handoff tool) the turn's own final reply
+      // is still to come: the turn sends the `end` after it, or the caller would hear it cut off.
+      const turnRunning = this.turn !== undefined && !this.turn.finished;
+      if (!combined.aborted && this.session && !turnRunning) await this.sendPendingHandoff(this.session);
       return text;
     } finally {
       this.deliveries.delete(own);
@@ -514,7 +523,7 @@ export class RelayCall {
     // Only write back a session that still exists (a hang-up may have ended it meanwhile).
     if (await this.tac.sessions.get(session.conversationId)) await this.tac.sessions.set(stored ?? session);
     this.log.info('handing off: sending end with handoff data');
-    this.end(JSON.stringify(payload));
+    if (this.end(JSON.stringify(payload))) this.handedOffFlag = true;
   }
 
   private onInterrupt(frame: InterruptFrame): void {

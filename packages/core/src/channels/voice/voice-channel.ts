@@ -330,6 +330,9 @@ export class VoiceChannel implements Channel {
       } else if (conversationId && call.relayOnly) {
         // Relay-only: nothing else will ever close this conversation.
         await this.tac.endConversation(conversationId, reason);
+      } else if (conversationId && call.handedOff) {
+        // The handoff cleared the status callbacks, so no CLOSED webhook will come: a human has it now.
+        await this.tac.endConversation(conversationId, 'handoff');
       } else if (conversationId && call.callSid && (await this.tac.sessions.get(conversationId))) {
         // Orchestrated: the session lives until the conversation's CLOSED webhook.
         this.closedCalls.set(call.callSid, conversationId);
