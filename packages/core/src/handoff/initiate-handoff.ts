@@ -1,5 +1,5 @@
 import type { ChannelType } from '../channels/channel-type.ts';
-import { TACError, TACErrorCode } from '../errors/index.ts';
+import { isAbortError, TACError, TACErrorCode } from '../errors/index.ts';
 import type { ConversationSession, HandoffPayload } from '../session/index.ts';
 import type { TAC } from '../tac.ts';
 
@@ -172,6 +172,10 @@ export async function initiateHandoff(
     return { status: 'handoff_initiated', channel };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // Aborted with its turn (the conversation closed, barge-in, shutdown): nothing failed.
+    if (request.signal?.aborted && isAbortError(error, request.signal)) {
+      return { status: 'handoff_failed', channel, error: 'The handoff was cancelled' };
+    }
     tac.reportError(error, { ...ref, stage: 'handoff' });
     tac.events.emit('handoff', { ...ref, status: 'failed', payload, error: message });
     return { status: 'handoff_failed', channel, error: `Could not reach a human agent: ${message}` };

@@ -9,6 +9,7 @@ import {
 } from '../tools/__fixtures__/fake-twilio.ts';
 import { invokeTool } from '../tools/invoke-tool.ts';
 import type { TACEventMap } from '../turn/events.ts';
+import { initiateHandoff } from './initiate-handoff.ts';
 import { createStudioHandoffTool } from './studio-handoff-tool.ts';
 
 const conversation = '/v2/Conversations/conv_conversation_1';
@@ -135,6 +136,23 @@ describe('createStudioHandoffTool', () => {
     expect(output.status).toBe('handoff_failed');
     expect(output.error).toContain('Invalid To');
     expect(events.map((e) => e.status)).toEqual(['failed']);
+  });
+
+  it('does not report a handoff cancelled with its turn as a failure', async () => {
+    const { tac } = await setup({ ...okRoutes, [`POST ${executions}`]: { hang: true } });
+    const reported: unknown[] = [];
+    tac.onError((e) => {
+      reported.push(e);
+    });
+    const controller = new AbortController();
+    const pending = initiateHandoff(tac, await storedSession(tac), {
+      reason: 'x',
+      signal: controller.signal,
+    });
+    controller.abort(new Error('turn aborted'));
+    expect(await pending).toMatchObject({ status: 'handoff_failed', error: 'The handoff was cancelled' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reported).toEqual([]);
   });
 
   it('keeps the conversation (ACTIVE, callbacks untouched) when Studio fails, so TAC goes on answering', async () => {
