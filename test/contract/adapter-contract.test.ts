@@ -121,6 +121,41 @@ describe.each(adapters)('adapter contract: $name', (adapter) => {
     expect(result?.text).toMatch(/^Error: .*inventory backend down/);
   });
 
+  it('a call to a tool that does not exist gets an error result, and its sibling call still runs', async () => {
+    let lookups = 0;
+    const lookupOrder = defineTool({
+      name: 'lookup_order',
+      description: 'Find an order by its number',
+      parameters: z.object({ orderNumber: z.string() }),
+      execute: async ({ orderNumber }) => {
+        lookups++;
+        return { orderNumber, status: 'shipped' };
+      },
+    });
+    const { app, views } = await start(
+      (view) =>
+        afterTool(view)
+          ? { text: ['Your order ', 'has shipped.'] }
+          : {
+              toolCalls: [
+                { id: 'call_nope', name: 'nope_tool', args: {} },
+                { id: 'call_lookup', name: 'lookup_order', args: { orderNumber: 'A1' } },
+              ],
+            },
+      [lookupOrder],
+    );
+    const errors: Error[] = [];
+    app.tac.onError((e) => {
+      errors.push(e);
+    });
+    expect(await app.sms().send('Where is order A1?')).toBe('Your order has shipped.');
+    expect(lookups).toBe(1);
+    const results = new Map(toolMessages(views[1]).map((m) => [m.toolCallId, m.text]));
+    expect(results.get('call_nope')).toMatch(/nope_tool/);
+    expect(results.get('call_lookup')).toContain('shipped');
+    expect(errors).toEqual([]);
+  });
+
   it('hands off to a human: a Studio execution on SMS', async () => {
     const { app } = await start(
       (view) =>

@@ -1,5 +1,12 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider';
-import { type AgentTurnInput, type BoundTool, createSession, type HistoryItem, TACError } from '@tac/core';
+import {
+  type AgentTurnInput,
+  type BoundTool,
+  createSession,
+  type HistoryItem,
+  TACError,
+  toolOutputText,
+} from '@tac/core';
 import { simulateReadableStream } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
@@ -133,6 +140,54 @@ describe('createAiSdkAgent', () => {
     expect(first?.temperature).toBe(0);
     expect(model.doStreamCalls[1]?.prompt.at(-1)).toMatchObject({ role: 'tool' });
     expect(agent.name).toBe('ai-sdk:mock-provider/mock-model-id');
+  });
+
+  it('gives the model a tool output JSON cannot encode (BigInt, a cycle) instead of failing the turn', async () => {
+    const circular: Record<string, unknown> = { id: 'A1' };
+    circular['self'] = circular;
+    const outputs: Record<string, unknown> = { big: { total: 10n }, loop: circular, plain: { ok: 1 } };
+    const tools = Object.entries(outputs).map(
+      ([name, output]): BoundTool => ({
+        name,
+        description: name,
+        parameters: { type: 'object', properties: {} },
+        tool: {} as BoundTool['tool'],
+        execute: async () => ({ ok: true, output }),
+      }),
+    );
+    const model = new MockLanguageModelV4({
+      doStream: async (opts: LanguageModelV4CallOptions) => {
+        const hasResult = opts.prompt.some((m) => m.role === 'tool');
+        const chunks: LanguageModelV4StreamPart[] = hasResult
+          ? text('Done.')
+          : [
+              ...Object.keys(outputs).map(
+                (name): LanguageModelV4StreamPart => ({
+                  type: 'tool-call',
+                  toolCallId: `call-${name}`,
+                  toolName: name,
+                  input: '{}',
+                }),
+              ),
+              finish('tool-calls'),
+            ];
+        return { stream: simulateReadableStream({ chunks }) };
+      },
+    });
+    const agent = createAiSdkAgent({ model, maxRetries: 0 });
+    expect(await collect(agent.stream(input({ tools })))).toEqual(['Done.']);
+    const results = model.doStreamCalls[1]?.prompt.flatMap((m) =>
+      m.role === 'tool'
+        ? m.content.map((p) => (p.type === 'tool-result' ? [p.toolCallId, p.output] : []))
+        : [],
+    );
+    expect(new Map(results as [string, unknown][])).toEqual(
+      new Map([
+        ['call-big', { type: 'text', value: toolOutputText({ total: 10n }) }],
+        ['call-loop', { type: 'text', value: toolOutputText(circular) }],
+        ['call-plain', { type: 'json', value: { ok: 1 } }],
+      ]),
+    );
   });
 
   it('passes the abort signal to the provider and ends quietly on abort', async () => {

@@ -1,5 +1,27 @@
-import { type BindToolsContext, type BoundTool, bindTools, isTACTool, type TACTool } from '@tac/core';
+import {
+  type BindToolsContext,
+  type BoundTool,
+  bindTools,
+  isTACTool,
+  type TACTool,
+  toolOutputText,
+} from '@tac/core';
 import { jsonSchema, type ToolSet, tool } from 'ai';
+
+/**
+ * A tool output the AI SDK can serialize: it JSON-encodes results for the next
+ * model call, and a BigInt or a cycle would throw there and fail the whole turn.
+ * Such a value becomes core's text for it, as the other adapters send.
+ */
+function jsonSafe(output: unknown): unknown {
+  if (output === undefined) return null;
+  try {
+    JSON.stringify(output);
+    return output;
+  } catch {
+    return toolOutputText(output);
+  }
+}
 
 /**
  * AI SDK tools that run bound TAC tools. Failures reach the model as the AI
@@ -16,7 +38,7 @@ export function boundToAiSdkTools(tools: readonly BoundTool[], round?: () => num
       execute: async (input: unknown, { toolCallId }) => {
         const result = await bound.execute(input, { toolCallId, round: round?.() });
         if (!result.ok) throw new Error(result.error);
-        return result.output ?? null;
+        return jsonSafe(result.output);
       },
     });
   }

@@ -8,8 +8,11 @@ import {
   type AgentTurnInput,
   type BoundTool,
   createSession,
+  createSilentLogger,
   defineTool,
   type HistoryItem,
+  invokeTool,
+  type TAC,
   TACError,
 } from '@tac/core';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +24,8 @@ import { toLangChainTools } from './to-langchain-tools.ts';
 
 type Step = {
   text?: string;
-  calls?: { id: string; name: string; args: Record<string, unknown> }[];
+  /** `args` as a string is sent as it is (the model's raw, possibly broken, JSON). */
+  calls?: { id: string; name: string; args: Record<string, unknown> | string }[];
   throws?: string;
 };
 
@@ -60,7 +64,13 @@ class Scripted extends BaseChatModel {
         message: new AIMessageChunk({
           content: '',
           tool_call_chunks: [
-            { id: c.id, name: c.name, args: JSON.stringify(c.args), index, type: 'tool_call_chunk' },
+            {
+              id: c.id,
+              name: c.name,
+              args: typeof c.args === 'string' ? c.args : JSON.stringify(c.args),
+              index,
+              type: 'tool_call_chunk',
+            },
           ],
         }),
       });
@@ -168,6 +178,99 @@ describe('createRunnableAgent', () => {
     const got = await collect(agent.stream(input({ tools: [boundLookup(calls)] })));
     expect(got.join('')).toBe('It has shipped.');
     expect(calls).toHaveLength(1);
+  });
+
+  it('rejects truncated or unreadable tool-call arguments through core, as an error result', async () => {
+    const runnables = {
+      'chat model': (model: Scripted) => model,
+      chain: (model: Scripted) =>
+        ChatPromptTemplate.fromMessages([new MessagesPlaceholder('messages')]).pipe(
+          model.bindTools(toLangChainTools([lookupTool])),
+        ),
+    };
+    for (const [kind, build] of Object.entries(runnables)) {
+      let ran = 0;
+      const real = defineTool({
+        name: 'lookup',
+        description: 'Look up',
+        parameters: z.object({ id: z.string() }),
+        execute: () => {
+          ran++;
+          return 'found';
+        },
+      });
+      const signal = new AbortController().signal;
+      const session = createSession({ conversationId: 'C1', channel: 'sms' });
+      const received: unknown[] = [];
+      // Core's own execution path: strict JSON parse, then the tool's schema.
+      const bound: BoundTool = {
+        ...boundLookup([]),
+        execute: (args, options) => {
+          received.push(args);
+          const tac = { logger: createSilentLogger(), reportError() {} } as unknown as TAC;
+          return invokeTool(real, args, {
+            tac,
+            session,
+            channel: 'sms',
+            signal,
+            toolCallId: options?.toolCallId,
+          });
+        },
+      };
+      const model = new Scripted((messages) =>
+        ToolMessage.isInstance(messages.at(-1))
+          ? { text: 'Let me try again.' }
+          : {
+              calls: [
+                // parsePartialJson would read this as { id: 'A1' }.
+                { id: 'c1', name: 'lookup', args: '{"id": "A1' },
+                // Unreadable even partially: LangChain files it under invalid_tool_calls.
+                { id: 'c2', name: 'lookup', args: 'not json at all' },
+              ],
+            },
+      );
+      const agent = createRunnableAgent(build(model), { tools: [lookupTool] });
+      const out = await collect(agent.stream(input({ tools: [bound], session, signal })));
+      expect(out.join(''), kind).toBe('Let me try again.');
+      expect(ran, kind).toBe(0);
+      expect(received, kind).toEqual(['{"id": "A1', 'not json at all']);
+      const next = model.seen[1] ?? [];
+      const ai = next.find((m): m is AIMessageChunk => m.getType() === 'ai');
+      expect(
+        ai?.tool_calls?.map((c) => [c.id, c.args]),
+        kind,
+      ).toEqual([
+        ['c1', { input: '{"id": "A1' }],
+        ['c2', { input: 'not json at all' }],
+      ]);
+      const results = next.filter((m) => ToolMessage.isInstance(m));
+      expect(
+        results.map((m) => [m.tool_call_id, m.status]),
+        kind,
+      ).toEqual([
+        ['c1', 'error'],
+        ['c2', 'error'],
+      ]);
+      expect(results[0]?.text).toMatch(
+        /^Error: Invalid arguments for tool "lookup": arguments are not valid JSON/,
+      );
+    }
+  });
+
+  it('does not call the model again once the turn was aborted while its tools ran', async () => {
+    const ac = new AbortController();
+    const bound: BoundTool = {
+      ...boundLookup([]),
+      execute: async () => {
+        // A barge-in (or a timeout) while the tool runs.
+        ac.abort(new Error('barge-in'));
+        return { ok: false, error: 'cancelled' };
+      },
+    };
+    const model = new Scripted(toolThenText);
+    const agent = createRunnableAgent(model, { tools: [lookupTool] });
+    expect(await collect(agent.stream(input({ tools: [bound], signal: ac.signal })))).toEqual([]);
+    expect(model.seen).toHaveLength(1);
   });
 
   it('streams plain code that yields strings', async () => {

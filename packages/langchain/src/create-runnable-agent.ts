@@ -16,6 +16,7 @@ import { assertGraphFits } from './assert-graph-fits.ts';
 import { TAC_TURN_KEY, type TACTurnData } from './tac-runnable-config.ts';
 import { toLangChainMessages } from './to-langchain-messages.ts';
 import { toLangChainTools } from './to-langchain-tools.ts';
+import { toolRequestsOf } from './tool-requests.ts';
 
 /** Options of {@link createRunnableAgent}. */
 export interface RunnableAgentOptions {
@@ -259,13 +260,13 @@ export function createRunnableAgent(
       const final = withTools
         ? yield* modelStep(withTools, messages, config)
         : yield* eventsStep(runnable, shape === 'messages' ? messages : { messages }, config, limit);
-      const ai = isAIMessageLike(final) ? final : undefined;
-      const calls = ai?.tool_calls ?? [];
+      if (!isAIMessageLike(final)) return;
+      const { requests, message } = toolRequestsOf(final);
       // The round after the last allowed one is for the answer: further calls are ignored.
-      if (!ai || calls.length === 0 || round > input.maxToolRounds) return;
-      messages.push(ai);
+      if (requests.length === 0 || round > input.maxToolRounds) return;
+      messages.push(message);
       const results = await Promise.all(
-        calls.map(async (call) => {
+        requests.map(async (call) => {
           const bound = data.tools.get(call.name);
           const result = bound
             ? await bound.execute(call.args, { toolCallId: call.id, round })
@@ -279,6 +280,9 @@ export function createRunnableAgent(
         }),
       );
       messages.push(...results);
+      // A barge-in, newer message or timeout while the tools ran: the turn is over, so no
+      // further model call (LangChain would start it even on an aborted signal).
+      if (input.signal.aborted) return;
     }
   }
 

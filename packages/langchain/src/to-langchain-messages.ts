@@ -7,7 +7,8 @@ import {
 } from '@langchain/core/messages';
 import { type HistoryItem, segmentHistory, type ToolHistoryItem, toolHistoryText } from '@tac/core';
 
-function argsObject(input: unknown): Record<string, unknown> {
+/** Tool-call arguments as the object LangChain wants: raw text that is not a JSON object becomes `{ input }`. */
+export function argsObject(input: unknown): Record<string, unknown> {
   if (typeof input === 'string') {
     try {
       const parsed = JSON.parse(input);

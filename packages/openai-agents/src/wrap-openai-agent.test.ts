@@ -1,4 +1,4 @@
-import { Agent, type Model, type ModelRequest, setTracingDisabled } from '@openai/agents';
+import { Agent, type Model, type ModelRequest, Runner, setTracingDisabled } from '@openai/agents';
 import {
   type AgentTurnInput,
   type BoundTool,
@@ -175,6 +175,49 @@ describe('wrapOpenAIAgent', () => {
     const agent = wrapOpenAIAgent(new Agent({ name: 'a', model }), { tools: [lookupTool] });
     expect(await collect(agent.stream(input({ tools: [bound], maxToolRounds: 2 })))).toBe('');
     expect(model.requests).toHaveLength(3);
+  });
+
+  it('answers a call to a tool the agent lacks with an error result, and still runs its sibling', async () => {
+    const calls: unknown[] = [];
+    const bound: BoundTool = {
+      name: 'lookup',
+      description: 'Look up',
+      parameters: lookupTool.parameters,
+      tool: lookupTool,
+      execute: async (args) => {
+        calls.push(args);
+        return { ok: true, output: 'found' };
+      },
+    };
+    const script = (req: ModelRequest): Step =>
+      lastType(req) === 'function_call_result'
+        ? { text: ['ok'] }
+        : {
+            calls: [
+              { id: 'c1', name: 'nope_tool', args: {} },
+              { id: 'c2', name: 'lookup', args: { id: 'A1' } },
+            ],
+          };
+    const model = scriptedModel(script);
+    const agent = wrapOpenAIAgent(new Agent({ name: 'a', model }), { tools: [lookupTool] });
+    expect(await collect(agent.stream(input({ tools: [bound] })))).toBe('ok');
+    expect(calls).toEqual([{ id: 'A1' }]);
+    const items = (model.requests[1]?.input ?? []) as { type?: string; callId?: string; output?: unknown }[];
+    const results = Object.fromEntries(
+      items.filter((i) => i.type === 'function_call_result').map((i) => [i.callId, JSON.stringify(i.output)]),
+    );
+    expect(results).toEqual({
+      c1: expect.stringContaining("'nope_tool' not found"),
+      c2: expect.stringContaining('found'),
+    });
+
+    // An explicit choice of the SDK's own behaviour is kept, even with a Runner that says otherwise.
+    const strict = wrapOpenAIAgent(new Agent({ name: 'a', model: scriptedModel(script) }), {
+      tools: [lookupTool],
+      toolNotFoundBehavior: 'raise_error',
+      runner: new Runner({ toolNotFoundBehavior: 'return_error_to_model' }),
+    });
+    await expect(collect(strict.stream(input({ tools: [bound] })))).rejects.toThrow(/nope_tool not found/);
   });
 
   it('throws a model failure before the first token, and stops on abort', async () => {

@@ -1,4 +1,4 @@
-import { type Agent, type Runner, run } from '@openai/agents';
+import { type Agent, type Runner, run, type ToolNotFoundBehavior } from '@openai/agents';
 import {
   type AgentTurnInput,
   type BoundTool,
@@ -31,7 +31,11 @@ export interface WrapOpenAIAgentOptions {
   tools?: readonly TACTool[];
   /** Name for logs. @defaultValue `openai-agents:<agent name>` */
   name?: string;
-  /** Runs with this `Runner` (model provider, tracing, guardrails config). @defaultValue the SDK's default `run()` */
+  /**
+   * Runs with this `Runner` (model provider, tracing, guardrails config). Its
+   * `toolNotFoundBehavior` is not used: set {@link WrapOpenAIAgentOptions.toolNotFoundBehavior} here.
+   * @defaultValue the SDK's default `run()`
+   */
   runner?: Runner;
   /**
    * The run context your own tools and dynamic instructions see. TAC attaches
@@ -47,6 +51,15 @@ export interface WrapOpenAIAgentOptions {
    * @defaultValue true
    */
   resumeLastAgent?: boolean;
+  /**
+   * What happens when the model calls a tool the agent does not have. With
+   * `return_error_to_model` the call gets an error result the model can
+   * correct, and its other calls still run, as in the other adapters;
+   * `raise_error` (the SDK's own default) fails the turn (core retries, then
+   * apologizes). Passed with every run, so it applies with your `runner` too.
+   * @defaultValue 'return_error_to_model'
+   */
+  toolNotFoundBehavior?: ToolNotFoundBehavior;
 }
 
 const OptionsSchema = z.strictObject({
@@ -62,6 +75,7 @@ const OptionsSchema = z.strictObject({
     .optional(),
   maxTurns: z.number().int().min(1).optional(),
   resumeLastAgent: z.boolean().optional(),
+  toolNotFoundBehavior: z.enum(['raise_error', 'return_error_to_model']).optional(),
 });
 
 /**
@@ -71,7 +85,7 @@ const OptionsSchema = z.strictObject({
  * The agent (and every agent reachable through its handoffs) is cloned once
  * with the TAC tools added and its instructions composed with the customer's
  * memory; your agents are not mutated. Each turn runs
- * `run(agent, [...history, message], { stream: true, signal, context, maxTurns })`
+ * `run(agent, [...history, message], { stream: true, signal, context, maxTurns, toolNotFoundBehavior })`
  * and streams `output_text_delta` events. Handoffs between your agents work
  * within a turn, and the next turn continues with the agent that answered.
  *
@@ -124,6 +138,9 @@ export function wrapOpenAIAgent(agent: AnyAgent, options: WrapOpenAIAgentOptions
         maxTurns: options.maxTurns ?? input.maxToolRounds + 1,
         // Too many rounds ends the turn without text (core then says its short line) instead of throwing.
         errorHandlers: { maxTurns: () => ({ finalOutput: '', includeInHistory: false }) },
+        // Per run, because a Runner's resolved config reads 'raise_error' whether or not its
+        // owner chose it; the adapter option is where that choice is made.
+        toolNotFoundBehavior: options.toolNotFoundBehavior ?? 'return_error_to_model',
       };
       const items = toAgentInputItems(input.history, input.message);
       const result = options.runner

@@ -60,6 +60,7 @@ export function runAgentTurn(params: AgentTurnParams): AgentTurnHandle {
     signal,
     turnId,
     maxToolRounds: options.maxToolRounds,
+    maxToolOutputChars: options.maxToolOutputChars,
   });
   const log = { conversationId: session.conversationId, channel: ctx.channel, turnId };
   // Adapters keep per-conversation state in session.metadata; written back once, when the turn ends.
@@ -141,9 +142,14 @@ export function runAgentTurn(params: AgentTurnParams): AgentTurnHandle {
       signal,
       apology: tac.apologyMessage,
     });
-    // A conversation that ended meanwhile (hang-up) must not get its history back.
-    if (items.length > 0 && (await tac.sessions.get(session.conversationId))) {
-      await tac.sessions.appendHistory(session.conversationId, items, tac.options.maxHistoryItems);
+    try {
+      // A conversation that ended meanwhile (hang-up) must not get its history back.
+      if (items.length > 0 && (await tac.sessions.get(session.conversationId))) {
+        await tac.sessions.appendHistory(session.conversationId, items, tac.options.maxHistoryItems);
+      }
+    } catch (error) {
+      // A failed history write loses this turn's record, not the adapter's state for the next turn.
+      tac.reportError(error, { ...log, stage: 'agent-history' });
     }
     if (await persistMetadataChanges(tac, session, metadataBefore)) {
       tac.logger.debug(log, 'session metadata written back');

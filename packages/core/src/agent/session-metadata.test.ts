@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Channel } from '../channels/channel.ts';
 import { TACConfig } from '../config/index.ts';
 import { createSilentLogger } from '../logging/index.ts';
@@ -9,6 +10,7 @@ import {
   type SessionStore,
 } from '../session/index.ts';
 import { TAC } from '../tac.ts';
+import { defineTool } from '../tools/define-tool.ts';
 import type { HistoryItem } from '../turn/history.ts';
 import { runTurn } from '../turn/run-turn.ts';
 import { persistMetadataChanges, snapshotMetadata } from './session-metadata.ts';
@@ -28,6 +30,10 @@ const sms: Channel = { type: 'sms', memoryMode: 'never', sendResponse: async () 
 class CopyingSessionStore implements SessionStore {
   private readonly inner = new InMemorySessionStore();
   writes = 0;
+  /** Keeps history as JSON text, as Redis does (throws on a bigint or a cycle). */
+  json = false;
+  /** The next history write fails (the store is down). */
+  failAppend = false;
   async get(id: string) {
     const s = await this.inner.get(id);
     return s && structuredClone(s);
@@ -45,8 +51,10 @@ class CopyingSessionStore implements SessionStore {
   getHistory(id: string) {
     return this.inner.getHistory(id);
   }
-  appendHistory(id: string, items: readonly HistoryItem[], max?: number) {
-    return this.inner.appendHistory(id, structuredClone(items), max);
+  async appendHistory(id: string, items: readonly HistoryItem[], max?: number) {
+    if (this.failAppend) throw new Error('store unavailable');
+    const copy = this.json ? (JSON.parse(JSON.stringify(items)) as HistoryItem[]) : structuredClone(items);
+    return this.inner.appendHistory(id, copy, max);
   }
 }
 
@@ -167,5 +175,70 @@ describe('session metadata written back by the agent runner', () => {
     expect(await persistMetadataChanges(tac, session, before)).toBe(true);
     expect((await store.get(ID))?.metadata).toEqual({ channelId: 'X1', nested: { a: 2 } });
     expect(await persistMetadataChanges(tac, session, snapshotMetadata(session))).toBe(false);
+  });
+
+  it('a tool output a JSON store cannot hold (bigint, cycle) does not cost the turn its history or metadata', async () => {
+    store.json = true;
+    const account: Record<string, unknown> = { cents: 1234n };
+    account['self'] = account;
+    const balance = defineTool({
+      name: 'balance',
+      description: 'Account balance',
+      parameters: z.object({}),
+      execute: async () => account,
+    });
+    let calls = 0;
+    const agent: TACAgent = {
+      name: 'json',
+      tools: [balance],
+      async *stream(input) {
+        if (++calls > 1) {
+          yield 'ok';
+          return;
+        }
+        await input.tools[0]?.execute({}, { toolCallId: 'b1' });
+        input.session.metadata['adapter.state'] = 'after-balance';
+        yield 'Your balance is 12.34';
+      },
+    };
+    const errors: Error[] = [];
+    tac.onError((e) => {
+      errors.push(e);
+    });
+    tac.useAgent(agent);
+    expect(await turn('balance?')).toBe('Your balance is 12.34');
+    await turn('thanks'); // starts once the first turn's bookkeeping is done
+    const history = await store.getHistory(ID);
+    expect(history.slice(0, 3)).toEqual([
+      { role: 'user', content: 'balance?' },
+      {
+        role: 'tool',
+        toolCallId: 'b1',
+        toolName: 'balance',
+        input: {},
+        status: 'completed',
+        output: { cents: '1234', self: '[Circular]' },
+      },
+      { role: 'assistant', content: 'Your balance is 12.34' },
+    ]);
+    expect((await store.get(ID))?.metadata['adapter.state']).toBe('after-balance');
+    expect(errors).toEqual([]);
+  });
+
+  it('a failed history write is reported and the metadata the turn changed is still written', async () => {
+    const { agent } = agentWith((input, call) => {
+      if (call === 1) input.session.metadata['adapter.state'] = 'kept';
+    });
+    const errors: { message: string; stage: unknown }[] = [];
+    tac.onError((e, context) => {
+      errors.push({ message: e.message, stage: context.stage });
+    });
+    tac.useAgent(agent);
+    store.failAppend = true;
+    await turn('one');
+    store.failAppend = false;
+    await turn('two');
+    expect((await store.get(ID))?.metadata['adapter.state']).toBe('kept');
+    expect(errors).toEqual([{ message: 'store unavailable', stage: 'agent-history' }]);
   });
 });

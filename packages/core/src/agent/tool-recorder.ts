@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelType } from '../channels/channel-type.ts';
 import type { ConversationSession } from '../session/index.ts';
 import type { TAC } from '../tac.ts';
+import { abortCause } from '../tools/abort-cause.ts';
 import { invokeTool } from '../tools/invoke-tool.ts';
+import { safeJsonStringify } from '../tools/safe-json.ts';
 import type { TACTool, ToolResult } from '../tools/types.ts';
 import type { ToolHistoryItem } from '../turn/history.ts';
 import type { BoundTool, BoundToolCallOptions } from './types.ts';
@@ -17,6 +19,16 @@ export interface ToolRecorderContext {
   turnId: string;
   /** Calls in rounds beyond this are refused with an error result. @defaultValue Infinity */
   maxToolRounds?: number;
+  /** Longest tool output text given to the model and recorded. @defaultValue DEFAULT_MAX_TOOL_OUTPUT_CHARS */
+  maxToolOutputChars?: number;
+}
+
+/**
+ * History goes through the session store, which may serialise JSON (Redis, a
+ * database): one `bigint` in a record would make the whole turn's write throw.
+ */
+function jsonSafe(value: unknown): unknown {
+  return value === undefined || typeof value === 'string' ? value : JSON.parse(safeJsonStringify(value));
 }
 
 interface Running {
@@ -64,18 +76,7 @@ export class ToolRecorder {
 
   /** Text recorded for a call cut off by the turn's abort. */
   private cancelText(): string {
-    const reason = (this.ctx.signal.reason as { turnEndReason?: string; name?: string } | undefined) ?? {};
-    const why =
-      reason.turnEndReason === 'interrupted'
-        ? 'the caller interrupted'
-        : reason.turnEndReason === 'superseded'
-          ? 'a newer customer message arrived'
-          : reason.turnEndReason === 'shutdown'
-            ? 'the service was shutting down'
-            : reason.name === 'TimeoutError'
-              ? 'the turn timed out'
-              : 'the turn was cancelled';
-    return `the tool did not finish because ${why}; its effect is unknown`;
+    return `the tool did not finish because ${abortCause(this.ctx.signal)}; its effect is unknown`;
   }
 
   private emitEnd(r: Running | { item: ToolHistoryItem; started: number; input: unknown }): void {
@@ -107,7 +108,7 @@ export class ToolRecorder {
       role: 'tool',
       toolCallId: options.toolCallId ?? `tac_${randomUUID()}`,
       toolName: tool.name,
-      input,
+      input: jsonSafe(input),
       status: 'cancelled',
     };
     // A framework loop that outlived its turn: its history is already written.
@@ -135,31 +136,35 @@ export class ToolRecorder {
     this.started++;
     const started = performance.now();
     const running: Running = { item, input, started, done: Promise.resolve() };
-    const done = invokeTool(tool, input, { tac, session, channel, signal, toolCallId: item.toolCallId }).then(
-      (result) => {
-        if (!this.running.has(running)) {
-          // Sealed as cancelled after the grace period; history already says so.
-          tac.logger.debug(
-            { conversationId: session.conversationId, tool: tool.name, toolCallId: item.toolCallId },
-            'tool finished after its turn was recorded; result dropped',
-          );
-          return result;
-        }
-        this.running.delete(running);
-        if (result.ok) {
-          item.status = 'completed';
-          item.output = result.output;
-        } else if (signal.aborted) {
-          item.status = 'cancelled';
-          item.error = this.cancelText();
-        } else {
-          item.status = 'error';
-          item.error = result.error;
-        }
-        this.emitEnd(running);
+    const done = invokeTool(
+      tool,
+      input,
+      { tac, session, channel, signal, toolCallId: item.toolCallId },
+      { maxOutputChars: this.ctx.maxToolOutputChars },
+    ).then((result) => {
+      if (!this.running.has(running)) {
+        // Sealed as cancelled after the grace period; history already says so.
+        tac.logger.debug(
+          { conversationId: session.conversationId, tool: tool.name, toolCallId: item.toolCallId },
+          'tool finished after its turn was recorded; result dropped',
+        );
         return result;
-      },
-    );
+      }
+      this.running.delete(running);
+      if (result.ok) {
+        item.status = 'completed';
+        // invokeTool's output is already a bounded, JSON-safe copy: what the model read is what is stored.
+        item.output = result.output;
+      } else if (signal.aborted) {
+        item.status = 'cancelled';
+        item.error = this.cancelText();
+      } else {
+        item.status = 'error';
+        item.error = result.error;
+      }
+      this.emitEnd(running);
+      return result;
+    });
     running.done = done;
     this.running.add(running);
     return done;

@@ -1,16 +1,14 @@
+import { safeJsonStringify } from '../tools/safe-json.ts';
 import type { ToolResult } from '../tools/types.ts';
 import type { ToolHistoryItem } from '../turn/history.ts';
 
-/** Serialize a tool output for a model: strings as they are, anything else as JSON. */
+/**
+ * Serialize a tool output for a model: strings as they are, anything else as
+ * JSON, also when it holds a `bigint` or a cycle (see `safeJsonStringify`), so
+ * the model never reads `[object Object]`.
+ */
 export function toolOutputText(output: unknown): string {
-  if (typeof output === 'string') return output;
-  if (output === undefined) return 'null';
-  try {
-    return JSON.stringify(output) ?? String(output);
-  } catch {
-    // Cyclic or exotic values: the model still gets something readable.
-    return String(output);
-  }
+  return typeof output === 'string' ? output : safeJsonStringify(output);
 }
 
 /**

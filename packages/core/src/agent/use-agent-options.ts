@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TACError, TACErrorCode } from '../errors/index.ts';
 import type { MemoryPromptOptions } from '../memory/memory-prompt-builder.ts';
+import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from '../tools/tool-output.ts';
 import type { TACAgent } from './types.ts';
 
 /** Bounds and fallbacks for {@link TAC.useAgent}. */
@@ -11,6 +12,14 @@ export interface UseAgentOptions {
    * @defaultValue 5
    */
   maxToolRounds: number;
+  /**
+   * Longest tool output given to the model and kept in history, in characters
+   * of its text (JSON for non-strings). A longer one is cut there and ends
+   * with `…[truncated N characters]`: history sends it again on every later
+   * turn. The same in every adapter.
+   * @defaultValue 20000
+   */
+  maxToolOutputChars: number;
   /**
    * How many times the agent is tried again when it fails before its first
    * token and before any tool ran (a retry then is invisible to the customer
@@ -50,6 +59,7 @@ export function isTACAgent(value: unknown): value is TACAgent {
 
 const schema = z.strictObject({
   maxToolRounds: z.number().int().min(0).max(100).default(5),
+  maxToolOutputChars: z.number().int().min(100).default(DEFAULT_MAX_TOOL_OUTPUT_CHARS),
   retries: z.number().int().min(0).max(5).default(1),
   fallback: z
     .custom<TACAgent>(isTACAgent, {

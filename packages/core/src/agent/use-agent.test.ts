@@ -9,8 +9,11 @@ import { TAC } from '../tac.ts';
 import { defineTool } from '../tools/define-tool.ts';
 import type { TACTool } from '../tools/types.ts';
 import type { TACEventMap } from '../turn/events.ts';
+import type { HistoryItem, ToolHistoryItem } from '../turn/history.ts';
 import { runTurn } from '../turn/run-turn.ts';
 import { TurnAbortReason } from '../turn/turn-abort.ts';
+import { segmentHistory } from './history-segments.ts';
+import { toolOutputText } from './tool-text.ts';
 import type { AgentTurnInput, TACAgent } from './types.ts';
 
 const env = {
@@ -409,5 +412,107 @@ describe('tac.useAgent', () => {
     };
     expect(() => tac.useAgent(scriptedAgent(async function* () {}, [unusable]))).toThrow(/STUDIO/);
     expect(() => tac.useAgent({} as TACAgent)).toThrow(/not an agent/);
+  });
+});
+
+describe('tool outputs', () => {
+  it('the model and history get at most maxToolOutputChars of a tool output, marked as cut', async () => {
+    const dump = defineTool({
+      name: 'dump',
+      description: 'Everything',
+      parameters: z.object({}),
+      execute: async () => 'y'.repeat(1_000_000),
+    });
+    const seen: string[] = [];
+    const agent = scriptedAgent(
+      async function* (input) {
+        const result = await input.tools[0]?.execute({}, { toolCallId: 'd1' });
+        seen.push(result?.ok ? String(result.output) : 'failed');
+        yield 'done';
+      },
+      [dump],
+    );
+    tac.useAgent(agent, { maxToolOutputChars: 1_000 });
+    expect(await turn('show me everything')).toBe('done');
+    const expected = `${'y'.repeat(1_000)}…[truncated 999000 characters]`;
+    expect(seen).toEqual([expected]);
+    const history = await historyAfterTurn();
+    expect(history[1]).toMatchObject({ role: 'tool', toolCallId: 'd1', output: expected });
+    expect(() => tac.useAgent(agent, { maxToolOutputChars: 0 })).toThrow(/maxToolOutputChars/);
+  });
+
+  it('a non-JSON output (bigint, cycle) reaches the model as JSON, not "[object Object]"', () => {
+    const output: Record<string, unknown> = { cents: 1234n };
+    output['self'] = output;
+    expect(toolOutputText(output)).toBe('{"cents":"1234","self":"[Circular]"}');
+  });
+});
+
+describe('segmentHistory (what adapters turn into model messages)', () => {
+  const user = (content: string): HistoryItem => ({ role: 'user', content });
+  const reply = (content: string): HistoryItem => ({ role: 'assistant', content });
+  const tool = (toolCallId: string, status: ToolHistoryItem['status'] = 'completed'): ToolHistoryItem => ({
+    role: 'tool',
+    toolCallId,
+    toolName: 'lookup',
+    input: {},
+    status,
+    ...(status === 'completed' ? { output: 'found' } : { error: 'did not finish' }),
+  });
+  const shape = (history: HistoryItem[]) =>
+    segmentHistory(history).map((s) =>
+      s.kind === 'tools' ? `tools(${s.items.map((i) => i.toolCallId).join(',')})` : `${s.kind}:${s.content}`,
+    );
+
+  it('keeps whole turns as they are', () => {
+    expect(shape([user('m1'), tool('a1'), tool('b1'), reply('A1'), user('m2'), reply('A2')])).toEqual([
+      'user:m1',
+      'tools(a1,b1)',
+      'assistant:A1',
+      'user:m2',
+      'assistant:A2',
+    ]);
+  });
+
+  it('a window cut by maxHistoryItems starts at its first user message, never mid-turn', () => {
+    // The cut fell between two parallel calls of turn 1.
+    expect(shape([tool('b1'), reply('A1'), user('m2'), tool('a2'), reply('A2')])).toEqual([
+      'user:m2',
+      'tools(a2)',
+      'assistant:A2',
+    ]);
+    expect(shape([reply('A1'), user('m2')])).toEqual(['user:m2']);
+  });
+
+  it("a superseded turn's tool records follow the message they answered, or are dropped with nothing before them", () => {
+    // Messaging: the superseded turn left only its tools; the next turn answered "first\nsecond".
+    expect(shape([tool('s1', 'cancelled'), user('first\nsecond'), tool('t1'), reply('answer')])).toEqual([
+      'user:first\nsecond',
+      'tools(s1)',
+      'tools(t1)',
+      'assistant:answer',
+    ]);
+    expect(shape([user('m1'), reply('A1'), tool('s2'), user('m2\nm3'), reply('A2')])).toEqual([
+      'user:m1',
+      'assistant:A1',
+      'user:m2\nm3',
+      'tools(s2)',
+      'assistant:A2',
+    ]);
+    // Their message is the current one, which the adapter adds after the history.
+    expect(shape([user('m1'), reply('A1'), tool('s2', 'cancelled')])).toEqual([
+      'user:m1',
+      'assistant:A1',
+      'tools(s2)',
+    ]);
+    expect(shape([tool('s1', 'cancelled')])).toEqual([]);
+  });
+
+  it('a turn that ended after its tools (no reply) keeps them after its own message', () => {
+    expect(shape([user('m1'), tool('a1', 'cancelled'), user('m2')])).toEqual([
+      'user:m1',
+      'tools(a1)',
+      'user:m2',
+    ]);
   });
 });

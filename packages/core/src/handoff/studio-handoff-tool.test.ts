@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TACError } from '../errors/index.ts';
 import {
   createTestTAC,
+  type FakeRoute,
   FLOW_SID,
   STORE_ID,
   storedSession,
@@ -20,7 +21,7 @@ const okRoutes = {
   [`POST ${executions}`]: { status: 201, body: { sid: 'FN1' } },
 };
 
-async function setup(routes: Record<string, { status?: number; body?: unknown }> = okRoutes, config = {}) {
+async function setup(routes: Record<string, FakeRoute> = okRoutes, config = {}) {
   const fake = await createTestTAC({
     routes,
     config: { studioHandoffFlowSid: FLOW_SID, whatsappNumber: 'whatsapp:+15550002222', ...config },

@@ -27,6 +27,8 @@ export {
   type ToolSpec,
   type ZodSchema,
 } from './define-tool.ts';
-export { invokeTool } from './invoke-tool.ts';
+export { type InvokeToolOptions, invokeTool } from './invoke-tool.ts';
 export { validateJsonSchema } from './json-schema-validator.ts';
+export { safeJsonStringify } from './safe-json.ts';
+export { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from './tool-output.ts';
 export type { JSONSchema, TACTool, ToolContext, ToolResult, ToolValidation } from './types.ts';

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { TurnAbortReason } from '../turn/turn-abort.ts';
 import { createTestTAC, storedSession, toolContext } from './__fixtures__/fake-twilio.ts';
 import { defineTool } from './define-tool.ts';
 import { invokeTool } from './invoke-tool.ts';
+import { safeJsonStringify } from './safe-json.ts';
+import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from './tool-output.ts';
 
 const calls: unknown[] = [];
 const lookupOrder = defineTool({
@@ -129,5 +132,81 @@ describe('invokeTool', () => {
     controller.abort();
     expect(await pending).toMatchObject({ ok: false, code: 'TAC_ERR_ABORTED' });
     expect(errors).toEqual([]);
+  });
+
+  it('says why a tool was cancelled: the turn timed out is not an interruption', async () => {
+    const { tac, session } = await setup();
+    const stuck = defineTool('stuck', 'Never finishes', { type: 'object' }, () => new Promise(() => {}));
+    const why = async (reason: unknown) => {
+      const controller = new AbortController();
+      const pending = invokeTool(stuck, {}, toolContext(tac, session, controller.signal));
+      controller.abort(reason);
+      const result = await pending;
+      return result.ok ? '' : result.error;
+    };
+    expect(await why(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe(
+      'Tool "stuck" was cancelled because the turn timed out.',
+    );
+    expect(await why(new TurnAbortReason('superseded'))).toBe(
+      'Tool "stuck" was cancelled because a newer customer message arrived.',
+    );
+    expect(await why(new TurnAbortReason('interrupted'))).toBe(
+      'Tool "stuck" was cancelled because the caller interrupted.',
+    );
+  });
+
+  it('returns a JSON-safe copy of an output holding a bigint or a cycle', async () => {
+    const { tac, session } = await setup();
+    const shared = { currency: 'USD' };
+    const account: Record<string, unknown> = { cents: 1234n, a: shared, b: shared };
+    account['self'] = account;
+    const balance = defineTool('balance', 'Balance', { type: 'object' }, () => account);
+    const result = await invokeTool(balance, {}, toolContext(tac, session));
+    expect(result).toEqual({
+      ok: true,
+      output: { cents: '1234', a: { currency: 'USD' }, b: { currency: 'USD' }, self: '[Circular]' },
+    });
+    // What a JSON session store does with it.
+    expect(() => JSON.stringify(result)).not.toThrow();
+  });
+
+  it('cuts an output longer than maxOutputChars and says how much was cut', async () => {
+    const { tac, session } = await setup();
+    const dump = defineTool('dump', 'Everything', { type: 'object' }, () => 'x'.repeat(5_000_000));
+    const result = await invokeTool(dump, {}, toolContext(tac, session));
+    const output = result.ok ? (result.output as string) : '';
+    expect(output.startsWith('x'.repeat(DEFAULT_MAX_TOOL_OUTPUT_CHARS))).toBe(true);
+    expect(output.slice(DEFAULT_MAX_TOOL_OUTPUT_CHARS)).toBe(
+      `…[truncated ${5_000_000 - DEFAULT_MAX_TOOL_OUTPUT_CHARS} characters]`,
+    );
+
+    const rows = defineTool('rows', 'Rows', { type: 'object' }, () => ({ rows: Array(100).fill('row') }));
+    const cut = await invokeTool(rows, {}, toolContext(tac, session), { maxOutputChars: 20 });
+    expect(cut).toEqual({ ok: true, output: '{"rows":["row","row"…[truncated 590 characters]' });
+    const whole = await invokeTool(rows, {}, toolContext(tac, session), { maxOutputChars: 610 });
+    expect(whole.ok && whole.output).toEqual({ rows: Array(100).fill('row') });
+  });
+});
+
+describe('safeJsonStringify', () => {
+  it('writes bigints as strings, marks cycles, and keeps shared (non-cyclic) objects', () => {
+    const leaf = { n: 1n };
+    const root: Record<string, unknown> = { list: [leaf, leaf], nested: { up: null as unknown } };
+    (root['nested'] as { up: unknown }).up = root;
+    expect(safeJsonStringify(root)).toBe('{"list":[{"n":"1"},{"n":"1"}],"nested":{"up":"[Circular]"}}');
+    expect(safeJsonStringify(10n)).toBe('"10"');
+    expect(safeJsonStringify(undefined)).toBe('null');
+    expect(safeJsonStringify({ a: [1, 'two', { b: true }] })).toBe(
+      JSON.stringify({ a: [1, 'two', { b: true }] }),
+    );
+  });
+
+  it('never throws, even for a value whose toJSON throws', () => {
+    const bad = {
+      toJSON() {
+        throw new Error('no JSON for you');
+      },
+    };
+    expect(safeJsonStringify(bad)).toBe('"[unserializable value: no JSON for you]"');
   });
 });

@@ -1,5 +1,19 @@
 import { TACError, TACErrorCode } from '../errors/index.ts';
+import { abortCause } from './abort-cause.ts';
+import { boundToolOutput, DEFAULT_MAX_TOOL_OUTPUT_CHARS } from './tool-output.ts';
 import type { TACTool, ToolContext, ToolResult } from './types.ts';
+
+/** How {@link invokeTool} shapes a result. */
+export interface InvokeToolOptions {
+  /**
+   * Longest tool output, in characters of its text (JSON for non-strings),
+   * given to the model; a longer one is cut and ends with
+   * `…[truncated N characters]`. `tac.useAgent` sets it from its
+   * `maxToolOutputChars` option.
+   * @defaultValue 20000
+   */
+  maxOutputChars?: number;
+}
 
 const CANCELLED = Symbol('cancelled');
 
@@ -12,11 +26,11 @@ function untilAborted(signal: AbortSignal): { promise: Promise<typeof CANCELLED>
   return { promise, dispose: () => onAbort && signal.removeEventListener('abort', onAbort) };
 }
 
-function cancelled(tool: TACTool): ToolResult {
+function cancelled(tool: TACTool, signal: AbortSignal): ToolResult {
   return {
     ok: false,
     code: TACErrorCode.ABORTED,
-    error: `Tool "${tool.name}" was cancelled because the conversation moved on (the customer interrupted or sent a newer message).`,
+    error: `Tool "${tool.name}" was cancelled because ${abortCause(signal)}.`,
   };
 }
 
@@ -37,8 +51,10 @@ function parseArguments(raw: unknown): { ok: true; value: unknown } | { ok: fals
  * throws: invalid arguments and thrown errors come back as `{ ok: false, error }`
  * worded so the model can correct its call or tell the customer, and an aborted
  * turn (`context.signal`) returns a cancelled result promptly even if the tool
- * ignores the signal. The single execution path for hand-written and built-in
- * tools in every adapter.
+ * ignores the signal. The output is JSON-safe (`bigint` as a string, a circular
+ * reference as `"[Circular]"`) and bounded (`options.maxOutputChars`), because
+ * the model gets it and history stores it for every later turn. The single
+ * execution path for hand-written and built-in tools in every adapter.
  *
  * @example
  * ```ts
@@ -50,10 +66,11 @@ export async function invokeTool(
   tool: TACTool,
   rawInput: unknown,
   context: ToolContext,
+  options: InvokeToolOptions = {},
 ): Promise<ToolResult> {
   const { signal } = context;
   const ref = { conversationId: context.session.conversationId, channel: context.channel, tool: tool.name };
-  if (signal.aborted) return cancelled(tool);
+  if (signal.aborted) return cancelled(tool, signal);
 
   const parsed = parseArguments(rawInput);
   let validation: ReturnType<TACTool['validate']>;
@@ -77,11 +94,19 @@ export async function invokeTool(
       Promise.resolve().then(() => tool.execute(validation.data, context)),
       abort.promise,
     ]);
-    if (outcome === CANCELLED) return cancelled(tool);
-    return { ok: true, output: outcome };
+    if (outcome === CANCELLED) return cancelled(tool, signal);
+    const maxChars = options.maxOutputChars ?? DEFAULT_MAX_TOOL_OUTPUT_CHARS;
+    const { output, truncated } = boundToolOutput(outcome, maxChars);
+    if (truncated > 0) {
+      context.tac.logger.warn(
+        { ...ref, toolCallId: context.toolCallId, maxChars, truncated },
+        'tool output too long; truncated for the model',
+      );
+    }
+    return { ok: true, output };
   } catch (error) {
     // Whatever a tool throws once the turn is aborted is a consequence of the abort.
-    if (signal.aborted) return cancelled(tool);
+    if (signal.aborted) return cancelled(tool, signal);
     const message = error instanceof Error ? error.message : String(error);
     context.tac.reportError(
       new TACError(TACErrorCode.TOOL_FAILED, `Tool "${tool.name}" failed: ${message}`, {

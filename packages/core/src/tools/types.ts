@@ -58,5 +58,7 @@ export interface TACTool<I = any, O = unknown> {
  * Outcome of one tool execution as given back to the model. A failure is a
  * result, not a crash; `code` says which kind (`TAC_ERR_TOOL_INVALID_ARGS`,
  * `TAC_ERR_TOOL_FAILED`, or `TAC_ERR_ABORTED` when the turn was aborted).
+ * From `invokeTool`, `output` is JSON-safe and bounded in size, as the model
+ * reads it and history stores it.
  */
 export type ToolResult = { ok: true; output: unknown } | { ok: false; error: string; code?: TACErrorCode };
