@@ -116,19 +116,27 @@ describe('toAgentInputItems', () => {
   });
 });
 
+/** The `lookup` tool bound to a turn: reports each call to `record` and answers `output`. */
+function recordingLookup(
+  record: (args: unknown, options: Parameters<BoundTool['execute']>[1]) => void,
+  output: unknown,
+): BoundTool {
+  return {
+    name: 'lookup',
+    description: 'Look up',
+    parameters: lookupTool.parameters,
+    tool: lookupTool,
+    execute: async (args, options) => {
+      record(args, options);
+      return { ok: true, output };
+    },
+  };
+}
+
 describe('wrapOpenAIAgent', () => {
   it('streams text, runs TAC tools bound to the turn, and leaves the user agent untouched', async () => {
     const calls: unknown[] = [];
-    const bound: BoundTool = {
-      name: 'lookup',
-      description: 'Look up',
-      parameters: lookupTool.parameters,
-      tool: lookupTool,
-      execute: async (args, options) => {
-        calls.push({ args, ...options });
-        return { ok: true, output: { status: 'shipped' } };
-      },
-    };
+    const bound = recordingLookup((args, options) => calls.push({ args, ...options }), { status: 'shipped' });
     const model = scriptedModel((req) =>
       lastType(req) === 'function_call_result'
         ? { text: ['It ', 'shipped.'] }
@@ -179,16 +187,7 @@ describe('wrapOpenAIAgent', () => {
 
   it('answers a call to a tool the agent lacks with an error result, and still runs its sibling', async () => {
     const calls: unknown[] = [];
-    const bound: BoundTool = {
-      name: 'lookup',
-      description: 'Look up',
-      parameters: lookupTool.parameters,
-      tool: lookupTool,
-      execute: async (args) => {
-        calls.push(args);
-        return { ok: true, output: 'found' };
-      },
-    };
+    const bound = recordingLookup((args) => calls.push(args), 'found');
     const script = (req: ModelRequest): Step =>
       lastType(req) === 'function_call_result'
         ? { text: ['ok'] }
