@@ -34,6 +34,12 @@ function safeReplacer(): (this: unknown, key: string, value: unknown) => unknown
  */
 export function safeJsonStringify(value: unknown): string {
   try {
+    // Plain JSON first: native and fast for the usual output; only a bigint or a cycle throws here.
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    // Fall through to the replacer, which handles both.
+  }
+  try {
     return JSON.stringify(value, safeReplacer()) ?? 'null';
   } catch (error) {
     // A throwing toJSON/getter or a revoked Proxy: still valid JSON, and it says what went wrong.
